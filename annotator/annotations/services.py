@@ -1,0 +1,40 @@
+"""Writes to annotations."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from annotator.annotations.models import Annotation
+from annotator.common.errors import InvalidInput
+from annotator.images.models import ImageAsset
+from annotator.interactions.models import InteractionSession
+from annotator.projects.models import LabelClass
+from inference.masks import rle
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    image: ImageAsset,
+    label_class: LabelClass,
+    mask: rle.Rle,
+    author: AbstractBaseUser,
+    source_session: InteractionSession | None = None,
+) -> Annotation:
+    """Store an object mask; refuses an empty mask or one whose size is not the image's."""
+    if list(mask["size"]) != [image.height, image.width]:
+        raise InvalidInput("The mask's size does not match the image.", code="mask_size_mismatch")
+    area = rle.area(mask)
+    if area == 0:
+        raise InvalidInput("The mask is empty: click on the object first.", code="empty_mask")
+    return Annotation.objects.create(
+        project_id=image.project_id,
+        image=image,
+        label_class=label_class,
+        mask=mask,
+        bbox=rle.bbox(mask),
+        area=area,
+        author=author,
+        source_session=source_session,
+    )

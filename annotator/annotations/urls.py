@@ -1,0 +1,7 @@
+from django.urls import path
+
+from annotator.annotations import apis
+
+urlpatterns = [
+    path("projects/<int:project_id>/annotations/", apis.AnnotationListApi.as_view(), name="api-annotations"),
+]

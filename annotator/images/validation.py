@@ -1,0 +1,82 @@
+"""Checks an upload before anything is stored: header first, full decode last.
+
+The format and the pixel count come from the header (Pillow reads no pixel data in
+``Image.open``), so an oversized image is refused without being decoded. Only an image that
+passes those checks is decoded once, to catch truncated or corrupt files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from annotator.common.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    format: str
+    width: int
+    height: int
+    checksum: str
+    size_bytes: int
+
+
+def check_upload(
+    stream: IO[bytes],
+    *,
+    size_bytes: int,
+    allowed_formats: list[str],
+    max_pixels: int,
+    max_bytes: int,
+) -> CheckedImage:
+    """Validate an uploaded image; raises InvalidInput with a clear reason.
+
+    ``width``/``height`` are as displayed, after the EXIF orientation is applied.
+    """
+    if size_bytes == 0:
+        raise InvalidInput("The file is empty.", code="empty_file")
+    if size_bytes > max_bytes:
+        raise InvalidInput(f"The file is larger than {max_bytes} bytes.", code="file_too_large")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        stream.seek(0)
+        try:
+            with Image.open(stream) as header:
+                image_format = header.format or ""
+                raw_width, raw_height = header.size
+        except Image.DecompressionBombError:
+            raise InvalidInput(
+                f"The image has more than {max_pixels} pixels.", code="too_many_pixels"
+            ) from None
+        except (UnidentifiedImageError, OSError, ValueError):
+            raise InvalidInput("The file is not an image we can read.", code="not_an_image") from None
+        if image_format not in allowed_formats:
+            raise InvalidInput(
+                f"Images in {image_format or 'this'} format are not accepted; use {', '.join(allowed_formats)}.",
+                code="format_not_allowed",
+            )
+        if raw_width * raw_height > max_pixels:
+            raise InvalidInput(
+                f"The image has {raw_width * raw_height} pixels; the limit is {max_pixels}.",
+                code="too_many_pixels",
+            )
+        stream.seek(0)
+        try:
+            with Image.open(stream) as full:
+                full.load()
+                width, height = ImageOps.exif_transpose(full).size
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            raise InvalidInput("The image is truncated or corrupt.", code="corrupt_image") from None
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return CheckedImage(
+        format=image_format, width=width, height=height, checksum=digest.hexdigest(), size_bytes=size_bytes
+    )

@@ -1,0 +1,137 @@
+"""The WebSocket consumer of the annotation page.
+
+It authenticates (session cookie, Origin checked by AllowedHostsOriginValidator in asgi.py),
+checks project membership, validates every frame, records events through the service and
+dispatches the task. It never runs a model and never writes the ORM itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from annotator.common.errors import DomainError, InvalidInput
+from annotator.images.selectors import image_get
+from annotator.interactions import protocol, relay, selectors, services, tasks
+from annotator.interactions.selectors import SessionInfo
+from annotator.projects.selectors import label_class_get, membership_get
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are the application's): the page shows why it was refused.
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_A_MEMBER = 4404
+
+
+class AnnotationConsumer(AsyncJsonWebsocketConsumer):
+    project_id: int
+    user_id: int
+    sessions: dict[int, SessionInfo]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
+        try:
+            membership = await database_sync_to_async(membership_get)(user=user, project_id=self.project_id)
+        except DomainError:
+            await self.close(code=CLOSE_NOT_A_MEMBER)
+            return
+        self.user_id = user.pk
+        self.sessions = {}
+        await self.accept()
+        await self.send_json({"type": "hello", "project_id": self.project_id, "role": membership.role})
+
+    async def disconnect(self, code: int) -> None:
+        for session_id in getattr(self, "sessions", {}):
+            await self.channel_layer.group_discard(relay.session_group(session_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        content: Any = None
+        try:
+            if text_data is None:
+                raise InvalidInput("Send text frames holding JSON.", code="invalid_json")
+            try:
+                content = json.loads(text_data)
+            except ValueError:
+                raise InvalidInput("The frame is not valid JSON.", code="invalid_json") from None
+            await self.handle(protocol.parse(content))
+        except DomainError as error:
+            await self.send_json(self._error_frame(error, content))
+
+    async def handle(self, message: protocol.Message) -> None:
+        if isinstance(message, protocol.Ping):
+            await self.send_json({"type": "pong", "t": message.token})
+        elif isinstance(message, protocol.OpenSession):
+            await self.open_session(message)
+        else:
+            await self.session_event(message)
+
+    async def open_session(self, message: protocol.OpenSession) -> None:
+        snapshot = await self._open(message)
+        session_id = snapshot["session_id"]
+        await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
+        image = snapshot["image"]
+        self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
+        await self.send_json(snapshot)
+
+    async def session_event(self, event: protocol.SessionEvent) -> None:
+        info = self.sessions.get(event.session_id)
+        if info is None:
+            info = await database_sync_to_async(selectors.session_info)(
+                session_id=event.session_id, user_id=self.user_id, project_id=self.project_id
+            )
+        protocol.check_inside(event, width=info.width, height=info.height)
+        created, status = await self._record_and_dispatch(event)
+        await self.send_json(
+            {
+                "type": "ack",
+                "session_id": event.session_id,
+                "event_id": event.event_id,
+                "seq": event.seq,
+                "duplicate": not created,
+                "status": status,
+            }
+        )
+
+    async def session_message(self, message: dict[str, Any]) -> None:
+        """Frames from the workers, relayed to the page as they are."""
+        await self.send_json(message["payload"])
+
+    @database_sync_to_async
+    def _open(self, message: protocol.OpenSession) -> dict[str, Any]:
+        image = image_get(project_id=self.project_id, image_id=message.image_id)
+        label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
+        user = self.scope["user"]
+        session = services.session_open(user=user, image=image, label_class=label_class)
+        return selectors.session_snapshot(session=session)
+
+    @database_sync_to_async
+    def _record_and_dispatch(self, event: protocol.SessionEvent) -> tuple[bool, str]:
+        if event.kind == "accept" and "class_id" in event.payload:
+            label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
+        recorded, created = services.event_record(
+            session_id=event.session_id,
+            client_event_id=event.event_id,
+            kind=event.kind,
+            payload=event.payload,
+            seq=event.seq,
+        )
+        if created:
+            tasks.advance_session.delay(event.session_id)
+        return created, recorded.status
+
+    @staticmethod
+    def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:
+        frame: dict[str, Any] = {"type": "error", "code": error.code, "detail": error.detail}
+        if isinstance(content, dict):
+            for key in ("event_id", "session_id", "seq"):
+                if key in content and isinstance(content[key], (str, int)):
+                    frame[key] = content[key]
+        return frame

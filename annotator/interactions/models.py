@@ -1,0 +1,72 @@
+"""Interaction sessions (one object of one class on one image) and their ordered event log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from annotator.images.models import ImageAsset
+from annotator.projects.models import LabelClass, Project
+
+
+class SessionState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class InteractionSession(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions")
+    image = models.ForeignKey(ImageAsset, on_delete=models.CASCADE, related_name="sessions")
+    label_class = models.ForeignKey(LabelClass, on_delete=models.PROTECT, related_name="sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
+    state = models.CharField(max_length=16, choices=SessionState.choices, default=SessionState.OPEN)
+    engine = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "image", "state"])]
+
+
+class EventKind(models.TextChoices):
+    CLICK = "click", "Click"
+    BOX = "box", "Box"
+    UNDO = "undo", "Undo"
+    REDO = "redo", "Redo"
+    ACCEPT = "accept", "Accept"
+
+
+class EventStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected"
+
+
+class InteractionEvent(models.Model):
+    """One step of a session's log, applied in primary-key order.
+
+    ``client_event_id`` is made by the page; the same id twice in a session is one event.
+    ``result`` holds what applying it produced: for clicks and boxes the full mask after the
+    step (COCO RLE), so undo, redo and recovery on another worker never rerun the model.
+    """
+
+    session = models.ForeignKey(InteractionSession, on_delete=models.CASCADE, related_name="events")
+    client_event_id = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.PENDING)
+    result = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    engine_ms = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client_event_id"], name="unique_client_event"),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]

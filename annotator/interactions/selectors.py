@@ -1,0 +1,56 @@
+"""Reads about interaction sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.common.errors import InvalidInput, NotFound
+from annotator.interactions.history import SessionHistory
+from annotator.interactions.models import EventStatus, InteractionSession, SessionState
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What the consumer needs to validate events without asking the database again."""
+
+    session_id: int
+    width: int
+    height: int
+
+
+def session_info(*, session_id: int, user_id: int, project_id: int) -> SessionInfo:
+    """An open session of this user in this project; NotFound or InvalidInput otherwise."""
+    session = (
+        InteractionSession.objects.select_related("image")
+        .filter(id=session_id, user_id=user_id, project_id=project_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound("Session not found.", code="unknown_session")
+    if session.state != SessionState.OPEN:
+        raise InvalidInput(f"The session is {session.state}.", code="session_closed")
+    return SessionInfo(session_id=session.id, width=session.image.width, height=session.image.height)
+
+
+def session_history(*, session: InteractionSession) -> SessionHistory:
+    applied = session.events.filter(status=EventStatus.APPLIED).order_by("id")
+    return SessionHistory.replay((e.kind, e.payload, e.result) for e in applied)
+
+
+def session_snapshot(*, session: InteractionSession) -> dict[str, Any]:
+    """The 'session' frame: everything the page needs to show a new or resumed session."""
+    history = session_history(session=session)
+    image = session.image
+    return {
+        "type": "session",
+        "session_id": session.id,
+        "image": {"id": image.id, "width": image.width, "height": image.height, "url": f"/api/images/{image.id}/file/"},
+        "class_id": session.label_class_id,
+        "engine": session.engine,
+        "state": session.state,
+        "mask": history.current_mask,
+        "step": history.cursor,
+        "steps": len(history.steps),
+        "clicks": history.click_list(),
+    }

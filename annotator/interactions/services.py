@@ -1,0 +1,219 @@
+"""Writes to interaction sessions: open, record events, apply them in order."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import cv2
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotator.annotations.services import annotation_create
+from annotator.common.errors import DomainError, InvalidInput
+from annotator.images.models import ImageAsset
+from annotator.interactions import engine_runtime
+from annotator.interactions.history import SessionHistory, Step, prompt_from_payload
+from annotator.interactions.models import (
+    EventKind,
+    EventStatus,
+    InteractionEvent,
+    InteractionSession,
+    SessionState,
+)
+from annotator.interactions.selectors import session_history
+from annotator.projects.models import LabelClass
+from inference.masks import patch, rle
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def session_open(*, user: AbstractBaseUser, image: ImageAsset, label_class: LabelClass) -> InteractionSession:
+    """Resume the user's open session on this image, or start one.
+
+    The class selector applies to the object being outlined, so a resumed session takes
+    the requested class.
+    """
+    if label_class.project_id != image.project_id:
+        raise InvalidInput("The class belongs to another project.", code="unknown_class")
+    session = (
+        InteractionSession.objects.select_for_update()
+        .filter(user_id=user.pk, image=image, state=SessionState.OPEN)
+        .order_by("-id")
+        .first()
+    )
+    if session is None:
+        return InteractionSession.objects.create(
+            project_id=image.project_id,
+            image=image,
+            label_class=label_class,
+            user=user,
+            engine=image.project.engine,
+        )
+    if session.label_class_id != label_class.id:
+        session.label_class = label_class
+        session.save(update_fields=["label_class", "updated_at"])
+    return session
+
+
+def event_record(
+    *, session_id: int, client_event_id: str, kind: str, payload: dict[str, Any], seq: int | None
+) -> tuple[InteractionEvent, bool]:
+    """Append an event to the session's log; returns (event, created).
+
+    The same ``client_event_id`` twice in a session is one event: the second call returns
+    the first event and ``created=False``, and nothing is applied again.
+    """
+    try:
+        with transaction.atomic():
+            event = InteractionEvent.objects.create(
+                session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
+            )
+        return event, True
+    except IntegrityError:
+        existing = InteractionEvent.objects.get(session_id=session_id, client_event_id=client_event_id)
+        return existing, False
+
+
+def session_advance(*, session_id: int) -> list[dict[str, Any]]:
+    """Apply the session's pending events in log order; returns the frames for its pages.
+
+    The session row is locked while it runs, so two workers never apply the same event.
+    The frames are returned, not sent: the caller sends them after the commit.
+    """
+    with transaction.atomic():
+        session = (
+            InteractionSession.objects.select_for_update()
+            .select_related("image", "label_class", "user")
+            .get(id=session_id)
+        )
+        pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
+        if not pending:
+            return []
+        history = session_history(session=session)
+        frames = [_apply(session, history, event) for event in pending]
+        for event in pending:
+            event.applied_at = timezone.now()
+        InteractionEvent.objects.bulk_update(
+            pending, ["status", "result", "error", "engine_ms", "applied_at"]
+        )
+    return frames
+
+
+def _apply(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+    try:
+        if session.state != SessionState.OPEN:
+            raise InvalidInput(f"The session is {session.state}.", code="session_closed")
+        if event.kind in (EventKind.CLICK, EventKind.BOX):
+            return _apply_prompt(session, history, event)
+        if event.kind in (EventKind.UNDO, EventKind.REDO):
+            return _apply_history_move(session, history, event)
+        return _apply_accept(session, history, event)
+    except DomainError as error:
+        event.status = EventStatus.REJECTED
+        event.error = error.detail[:200]
+        return {
+            "type": "error",
+            "code": error.code,
+            "detail": error.detail,
+            "session_id": session.id,
+            "event_id": event.client_event_id,
+            "seq": event.seq,
+        }
+
+
+def _current(session: InteractionSession, history: SessionHistory) -> np.ndarray:
+    mask = history.current_mask
+    if mask is None:
+        return np.zeros((session.image.height, session.image.width), dtype=bool)
+    return rle.decode(mask)
+
+
+def _mask_frame(
+    session: InteractionSession, history: SessionHistory, event: InteractionEvent, change: patch.MaskPatch, area: int
+) -> dict[str, Any]:
+    return {
+        "type": "mask",
+        "session_id": session.id,
+        "event_id": event.client_event_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "patch": change.to_wire(),
+        "area": area,
+        "step": history.cursor,
+        "steps": len(history.steps),
+        "clicks": history.click_list(),
+        "engine_ms": event.engine_ms,
+    }
+
+
+def _apply_prompt(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+    prompt = prompt_from_payload(event.kind, event.payload)
+    before = _current(session, history)
+    prompts = history.prompts().with_prompt(prompt)
+    try:
+        prediction = engine_runtime.predict(
+            engine_name=session.engine,
+            image=session.image,
+            prompts=prompts,
+            previous=before if history.current_mask is not None else None,
+        )
+    except (cv2.error, ValueError, OSError) as error:
+        logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
+        raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
+    after_rle = rle.encode(prediction.mask)
+    history.push(Step(prompt=prompt, mask=after_rle))
+    event.status = EventStatus.APPLIED
+    event.result = {"mask": after_rle}
+    event.engine_ms = round(prediction.engine_ms, 3)
+    frame = _mask_frame(session, history, event, patch.diff(before, prediction.mask), int(prediction.mask.sum()))
+    frame["prepare_ms"] = round(prediction.prepare_ms, 3)
+    return frame
+
+
+def _apply_history_move(
+    session: InteractionSession, history: SessionHistory, event: InteractionEvent
+) -> dict[str, Any]:
+    before = _current(session, history)
+    if event.kind == EventKind.UNDO:
+        if not history.can_undo:
+            raise InvalidInput("Nothing to undo.", code="nothing_to_undo")
+        history.undo()
+    else:
+        if not history.can_redo:
+            raise InvalidInput("Nothing to redo.", code="nothing_to_redo")
+        history.redo()
+    after = _current(session, history)
+    event.status = EventStatus.APPLIED
+    return _mask_frame(session, history, event, patch.diff(before, after), int(after.sum()))
+
+
+def _apply_accept(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+    mask = history.current_mask
+    if mask is None:
+        raise InvalidInput("The mask is empty: click on the object first.", code="empty_mask")
+    class_id = event.payload.get("class_id", session.label_class_id)
+    label_class = LabelClass.objects.filter(id=class_id, project_id=session.project_id).first()
+    if label_class is None:
+        raise InvalidInput("Unknown label class.", code="unknown_class")
+    annotation = annotation_create(
+        image=session.image, label_class=label_class, mask=mask, author=session.user, source_session=session
+    )
+    session.state = SessionState.ACCEPTED
+    session.label_class = label_class
+    session.save(update_fields=["state", "label_class", "updated_at"])
+    event.status = EventStatus.APPLIED
+    event.result = {"annotation_id": annotation.id}
+    return {
+        "type": "accepted",
+        "session_id": session.id,
+        "event_id": event.client_event_id,
+        "seq": event.seq,
+        "annotation_id": annotation.id,
+        "class_id": label_class.id,
+        "area": annotation.area,
+        "bbox": annotation.bbox,
+    }

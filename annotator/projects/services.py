@@ -1,0 +1,44 @@
+"""Writes to projects, classes and memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from annotator.common.errors import Conflict, InvalidInput
+from annotator.projects.models import LabelClass, Membership, Project, Role
+
+DEFAULT_COLOURS = ["#1e90ff", "#ff6b35", "#2ec4b6", "#e71d36", "#9b5de5", "#f9c80e", "#43aa8b"]
+
+
+@transaction.atomic
+def project_create(*, creator: AbstractBaseUser, name: str, description: str = "") -> Project:
+    """Create a project; its creator becomes its admin."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A project needs a name.")
+    project = Project.objects.create(name=name, description=description, created_by=creator)
+    Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+    return project
+
+
+def label_class_create(*, project: Project, name: str, colour: str | None = None) -> LabelClass:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A label class needs a name.")
+    if colour is None:
+        colour = DEFAULT_COLOURS[project.label_classes.count() % len(DEFAULT_COLOURS)]
+    try:
+        with transaction.atomic():
+            return LabelClass.objects.create(project=project, name=name, colour=colour)
+    except IntegrityError:
+        raise Conflict(f"The class {name!r} already exists in this project.") from None
+
+
+@transaction.atomic
+def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
+    """Give a user a role in a project (creating or changing the membership)."""
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.")
+    membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    return membership

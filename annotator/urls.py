@@ -1,0 +1,14 @@
+"""URL routes: the pages, the REST API and its schema."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("annotator.projects.urls")),
+    path("api/", include("annotator.images.urls")),
+    path("api/", include("annotator.annotations.urls")),
+    path("", include("annotator.pages.urls")),
+]

@@ -1,0 +1,100 @@
+// The WebSocket side of the annotation page: one socket per project page, events with ids.
+//
+// Every event carries a client-made id. Until its result arrives it stays in `pending`;
+// after a reconnect the page re-opens its session and sends the pending events again with
+// the same ids, which the server applies at most once: no click is lost or applied twice.
+
+const REFUSED = { 4401: "not logged in", 4404: "not a member of this project", 1006: null };
+
+function newEventId() {
+  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+export class LiveSession {
+  constructor(projectId, handlers) {
+    this.url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/projects/${projectId}/`;
+    this.handlers = handlers;
+    this.pending = new Map();
+    this.seq = 0;
+    this.sessionId = null;
+    this.openArgs = null;
+    this.retryMs = 500;
+    this.connect();
+  }
+
+  connect() {
+    this.handlers.onStatus("connecting…");
+    this.socket = new WebSocket(this.url);
+    this.socket.onmessage = (message) => this.receive(JSON.parse(message.data));
+    this.socket.onclose = (event) => {
+      const reason = REFUSED[event.code];
+      if (reason) {
+        this.handlers.onStatus(`refused: ${reason}`);
+        return;
+      }
+      this.handlers.onStatus("disconnected: reconnecting…");
+      setTimeout(() => this.connect(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 8000);
+    };
+  }
+
+  get ready() { return this.socket && this.socket.readyState === WebSocket.OPEN; }
+
+  open(imageId, classId) {
+    this.openArgs = { image_id: imageId, class_id: classId };
+    if (this.ready) this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
+  }
+
+  // Send a session event; returns its id. fields: the kind's own fields (x, y, positive, …).
+  send(kind, fields = {}) {
+    if (this.sessionId === null) return null;
+    this.seq += 1;
+    const frame = { type: kind, session_id: this.sessionId, event_id: newEventId(), seq: this.seq, ...fields };
+    this.pending.set(frame.event_id, { frame, sentAt: performance.now() });
+    if (this.ready) this.socket.send(JSON.stringify(frame));
+    this.handlers.onBusy(this.pending.size);
+    return frame.event_id;
+  }
+
+  settle(frame) {
+    const entry = this.pending.get(frame.event_id);
+    this.pending.delete(frame.event_id);
+    this.handlers.onBusy(this.pending.size);
+    return entry ? performance.now() - entry.sentAt : null;
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "hello":
+        this.retryMs = 500;
+        this.handlers.onStatus("connected");
+        if (this.openArgs) this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
+        break;
+      case "session":
+        this.sessionId = frame.session_id;
+        this.handlers.onSession(frame);
+        for (const { frame: event } of this.pending.values()) {
+          if (event.session_id === this.sessionId) this.socket.send(JSON.stringify(event));
+        }
+        break;
+      case "ack":
+        if (frame.duplicate && frame.status !== "pending") this.settle(frame);
+        break;
+      case "mask":
+        this.handlers.onMask(frame, this.settle(frame));
+        break;
+      case "accepted":
+        this.settle(frame);
+        this.sessionId = null;
+        this.handlers.onAccepted(frame);
+        break;
+      case "error":
+        if (frame.event_id) this.settle(frame);
+        this.handlers.onError(frame);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// The annotation page: clicks in, masks out, undo/redo/accept, zoom and pan.
+import { apiGet } from "../api.js";
+import { LiveSession } from "./live_session.js";
+import { AnnotationsLayer, MaskLayer } from "./mask_layer.js";
+import { Viewport } from "./viewport.js";
+
+const page = document.getElementById("annotate-page");
+const projectId = Number(page.dataset.projectId);
+const imageId = Number(page.dataset.imageId);
+const width = Number(page.dataset.width);
+const height = Number(page.dataset.height);
+const statusEl = document.getElementById("status");
+const stepsEl = document.getElementById("steps");
+const savedEl = document.getElementById("saved");
+const classSelect = document.getElementById("class-select");
+const stage = document.getElementById("stage");
+
+let lastRoundTrip = "";
+function setStatus(text) { statusEl.textContent = text; }
+
+function loadImage(url) {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error("The image could not be loaded."));
+    image.src = url;
+  });
+}
+
+const [image, classes, annotations] = await Promise.all([
+  loadImage(page.dataset.imageUrl),
+  apiGet(`/api/projects/${projectId}/classes/`),
+  apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`),
+]);
+
+const colours = new Map(classes.map((c) => [c.id, c.colour]));
+for (const c of classes) classSelect.append(new Option(c.name, String(c.id)));
+const remembered = localStorage.getItem(`maskloop.class.${projectId}`);
+if (remembered && colours.has(Number(remembered))) classSelect.value = remembered;
+const currentClass = () => Number(classSelect.value);
+
+const viewport = new Viewport(document.getElementById("canvas"), image);
+const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90ff");
+const done = new AnnotationsLayer(width, height);
+for (const a of annotations) done.add(a.mask, colours.get(a.label_class) || "#888888");
+viewport.setLayers([{ canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }]);
+
+function showSteps(step, steps) { stepsEl.textContent = `step ${step}/${steps}`; }
+
+const live = new LiveSession(projectId, {
+  onStatus: setStatus,
+  onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
+  onSession: (frame) => {
+    mask.setMask(frame.mask);
+    viewport.setClicks(frame.clicks);
+    showSteps(frame.step, frame.steps);
+    setStatus(`ready · engine ${frame.engine}`);
+  },
+  onMask: (frame, roundTripMs) => {
+    mask.applyPatch(frame.patch);
+    viewport.setClicks(frame.clicks);
+    showSteps(frame.step, frame.steps);
+    if (roundTripMs !== null) {
+      const engine = frame.engine_ms !== null ? ` (engine ${frame.engine_ms.toFixed(0)} ms)` : "";
+      lastRoundTrip = `${frame.kind}: ${roundTripMs.toFixed(0)} ms${engine} · ${frame.area} px`;
+      if (!live.pending.size) setStatus(lastRoundTrip);
+    }
+    viewport.draw();
+  },
+  onAccepted: (frame) => {
+    done.addBits(mask);
+    mask.clear();
+    viewport.setClicks([]);
+    showSteps(0, 0);
+    savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px)`;
+    live.open(imageId, currentClass());
+  },
+  onError: (frame) => { setStatus(`error: ${frame.detail}`); },
+});
+live.open(imageId, currentClass());
+
+classSelect.addEventListener("change", () => {
+  localStorage.setItem(`maskloop.class.${projectId}`, classSelect.value);
+  mask.setColour(colours.get(currentClass()));
+  viewport.draw();
+  live.open(imageId, currentClass());
+});
+
+function click(event, positive) {
+  const p = viewport.toImage(event);
+  if (p.x < 0 || p.y < 0 || p.x >= width || p.y >= height) {
+    setStatus("click inside the image");
+    return;
+  }
+  live.send("click", { x: Math.floor(p.x), y: Math.floor(p.y), positive });
+}
+
+const undo = () => live.send("undo");
+const redo = () => live.send("redo");
+const accept = () => live.send("accept", { class_id: currentClass() });
+document.getElementById("undo").addEventListener("click", undo);
+document.getElementById("redo").addEventListener("click", redo);
+document.getElementById("accept").addEventListener("click", accept);
+document.getElementById("fit").addEventListener("click", () => viewport.fit());
+
+// Mouse: a short left press clicks (shift: negative), a drag pans; right press clicks negative.
+let drag = null;
+stage.addEventListener("contextmenu", (event) => event.preventDefault());
+stage.addEventListener("mousedown", (event) => {
+  stage.focus();
+  drag = { x: event.clientX, y: event.clientY, button: event.button, moved: false };
+});
+window.addEventListener("mousemove", (event) => {
+  if (!drag) return;
+  const dx = event.clientX - drag.x;
+  const dy = event.clientY - drag.y;
+  if (drag.moved || Math.hypot(dx, dy) > 4) {
+    drag.moved = true;
+    viewport.panBy(dx, dy);
+    drag.x = event.clientX;
+    drag.y = event.clientY;
+  }
+});
+window.addEventListener("mouseup", (event) => {
+  if (!drag) return;
+  const { moved, button } = drag;
+  drag = null;
+  if (moved || event.target !== viewport.canvas) return;
+  if (button === 0) click(event, !event.shiftKey);
+  else if (button === 2) click(event, false);
+});
+stage.addEventListener("wheel", (event) => {
+  event.preventDefault();
+  const p = viewport.toImage(event);
+  viewport.zoomAt(p.cx, p.cy, event.deltaY < 0 ? 1.15 : 1 / 1.15);
+}, { passive: false });
+
+window.addEventListener("keydown", (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+  const key = event.key.toLowerCase();
+  if ((event.ctrlKey || event.metaKey) && key === "z") {
+    event.preventDefault();
+    if (event.shiftKey) redo(); else undo();
+  } else if ((event.ctrlKey || event.metaKey) && key === "y") {
+    event.preventDefault();
+    redo();
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    accept();
+  } else if (key === "0") {
+    viewport.fit();
+  } else if (key === "+" || key === "=") {
+    viewport.zoomAt(viewport.canvas.width / 2, viewport.canvas.height / 2, 1.25);
+  } else if (key === "-") {
+    viewport.zoomAt(viewport.canvas.width / 2, viewport.canvas.height / 2, 1 / 1.25);
+  }
+});

@@ -1,0 +1,62 @@
+"""The Engine protocol every segmentation model implements.
+
+An engine works in two steps, so that models with a heavy image encoder (SAM) and models
+without one (GrabCut) look the same to callers:
+
+1. ``prepare(image)``: the heavy, once-per-image step. It returns a ``PreparedImage`` that the
+   caller may cache and reuse for every click on that image (SAM: the image embedding;
+   GrabCut: the downscaled working copy).
+2. ``predict(prepared, prompts, previous_mask)``: the light, per-click step. It returns a
+   foreground probability map at the full image resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from inference.prompts import Prompts
+
+
+@runtime_checkable
+class PreparedImage(Protocol):
+    """Per-image state an engine computed once. ``width``/``height`` are the original size."""
+
+    @property
+    def width(self) -> int: ...
+
+    @property
+    def height(self) -> int: ...
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the state holds, so caches can be bounded by bytes."""
+        ...
+
+
+class Engine(Protocol):
+    """A segmentation model usable interactively."""
+
+    name: str
+
+    def prepare(self, image: np.ndarray) -> PreparedImage:
+        """Run the once-per-image step.
+
+        ``image``: (H, W, 3) uint8 RGB.
+        """
+        ...
+
+    def predict(
+        self,
+        prepared: PreparedImage,
+        prompts: Prompts,
+        previous_mask: np.ndarray | None,
+    ) -> np.ndarray:
+        """Predict the object's mask from the prompts so far.
+
+        ``previous_mask``: (H, W) bool, the mask before this step, or None at the start.
+        Returns a (H, W) float32 map of foreground probability in [0, 1]; callers binarise
+        it at 0.5.
+        """
+        ...

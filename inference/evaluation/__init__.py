@@ -1,0 +1,1 @@
+"""Evaluation: robot users and metrics, shared by offline runs and live dashboards."""

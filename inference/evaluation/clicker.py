@@ -1,0 +1,46 @@
+"""The standard robot user of interactive segmentation (RITM / FocalClick / FocusCut protocol).
+
+The next click goes to the interior point of the largest error region that is farthest from
+that region's boundary: the Euclidean distance transform of the zero-padded false-negative
+and false-positive masks; positive when the farthest point is a false negative.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from inference.prompts import Click
+
+
+def _padded_distance(mask: np.ndarray) -> np.ndarray:
+    """Distance of each True pixel of a (H, W) bool mask to the nearest False pixel or image edge."""
+    padded = np.pad(mask.astype(np.uint8), 1, mode="constant")
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return dist[1:-1, 1:-1]
+
+
+def next_click(
+    ground_truth: np.ndarray,
+    prediction: np.ndarray,
+    ignore: np.ndarray | None = None,
+) -> Click | None:
+    """The robot's next click, or None when the prediction has no error left.
+
+    ``ground_truth``, ``prediction``: (H, W) bool. ``ignore``: (H, W) bool pixels whose
+    label does not count (for example GrabCut's grey band), or None.
+    Ties go to the first pixel in row-major order, so the robot is deterministic.
+    """
+    valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
+    false_negative = ground_truth & ~prediction & valid
+    false_positive = ~ground_truth & prediction & valid
+    fn_dist = _padded_distance(false_negative)
+    fp_dist = _padded_distance(false_positive)
+    fn_max = float(fn_dist.max()) if fn_dist.size else 0.0
+    fp_max = float(fp_dist.max()) if fp_dist.size else 0.0
+    if max(fn_max, fp_max) <= 0.0:
+        return None
+    positive = fn_max >= fp_max
+    dist = fn_dist if positive else fp_dist
+    row, col = np.unravel_index(int(np.argmax(dist)), dist.shape)
+    return Click(x=float(col), y=float(row), positive=positive)

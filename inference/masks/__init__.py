@@ -1,0 +1,1 @@
+"""Binary masks: COCO RLE encoding and patches (the pixels one step changed)."""

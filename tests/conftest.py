@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.celery import app as celery_app
+from annotator.projects.models import Project, Role
+from tests.factories import LabelClassFactory, MembershipFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Run Celery tasks in-process, whatever the environment configured."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@dataclass
+class ProjectSetup:
+    project: Project
+    admin: Any
+    annotator: Any
+    outsider: Any
+    label_class: Any
+
+
+@pytest.fixture
+def project_setup(db: None) -> ProjectSetup:
+    admin = UserFactory()
+    project = ProjectFactory(created_by=admin)
+    MembershipFactory(project=project, user=admin, role=Role.ADMIN)
+    annotator = UserFactory()
+    MembershipFactory(project=project, user=annotator, role=Role.ANNOTATOR)
+    return ProjectSetup(
+        project=project,
+        admin=admin,
+        annotator=annotator,
+        outsider=UserFactory(),
+        label_class=LabelClassFactory(project=project, name="shape"),
+    )
