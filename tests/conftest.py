@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from annotator.celery import app as celery_app
 from annotator.projects.models import Project, Role
@@ -15,8 +17,9 @@ from tests.factories import LabelClassFactory, MembershipFactory, ProjectFactory
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path: Path) -> None:
+def _test_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -51,3 +54,14 @@ def project_setup(db: None) -> ProjectSetup:
         outsider=UserFactory(),
         label_class=LabelClassFactory(project=project, name="shape"),
     )
+
+
+@pytest.fixture
+async def close_worker_thread_connections() -> Any:
+    """Close the connections the async tests opened in asgiref's worker thread.
+
+    Without this the thread keeps its connection after the test and PostgreSQL refuses to drop
+    the test database at the end of the run.
+    """
+    yield
+    await sync_to_async(connections.close_all, thread_sensitive=True)()

@@ -1,0 +1,161 @@
+"""The annotation WebSocket through the real ASGI app (auth, origin, validation, idempotency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+
+from annotator.interactions.models import InteractionEvent
+from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
+from tests.conftest import ProjectSetup
+from tests.factories import upload_scene
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_tasks", "close_worker_thread_connections"),
+]
+
+
+@pytest.fixture
+def live(project_setup: ProjectSetup) -> dict[str, Any]:
+    image, scene = upload_scene(project_setup.project, project_setup.admin, width=160, height=120, seed=2)
+    truth = scene.masks[0]
+    ys, xs = truth.nonzero()
+    return {
+        "setup": project_setup,
+        "image": image,
+        "inside": (float(xs.mean()), float(ys.mean())),
+        "cookie": session_cookie(project_setup.annotator),
+        "truth_area": int(truth.sum()),
+    }
+
+
+async def opened(live: dict[str, Any]) -> tuple[Any, dict]:
+    setup = live["setup"]
+    comm = communicator(setup.project.id, live["cookie"])
+    connected, _ = await comm.connect()
+    assert connected
+    hello = await comm.receive_json_from()
+    assert hello["type"] == "hello" and hello["role"] == "annotator"
+    await comm.send_json_to({"type": "open", "image_id": live["image"].id, "class_id": setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    return comm, session
+
+
+def click(session: dict, event_id: str, x: float, y: float, positive: bool = True) -> dict:
+    return {"type": "click", "session_id": session["session_id"], "event_id": event_id, "x": x, "y": y,
+            "positive": positive, "seq": 1}
+
+
+async def test_a_click_goes_in_and_a_mask_comes_out(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    assert session["image"]["width"] == 160 and session["mask"] is None and session["engine"] == "grabcut"
+    await comm.send_json_to(click(session, "c1", *live["inside"]))
+    mask, before = await receive_until(comm, "mask")
+    assert [f["type"] for f in before] in ([], ["ack"])
+    assert mask["event_id"] == "c1" and mask["step"] == 1
+    assert mask["area"] > 0.8 * live["truth_area"]
+    assert mask["patch"]["after"]["size"] == [mask["patch"]["bbox"][3], mask["patch"]["bbox"][2]]
+    await comm.send_json_to({"type": "undo", "session_id": session["session_id"], "event_id": "u1"})
+    undo, _ = await receive_until(comm, "mask")
+    assert undo["kind"] == "undo" and undo["area"] == 0 and undo["patch"]["bbox"] == mask["patch"]["bbox"]
+    await comm.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{not json", "invalid_json"),
+        ("[1, 2]", "invalid_message"),
+        ('{"type": "teleport"}', "unknown_type"),
+        ('{"type": "click", "session_id": 1, "event_id": "x", "x": "left", "y": 3, "positive": true}', "invalid_message"),
+        ('{"type": "click", "session_id": 1, "event_id": "bad id with spaces", "x": 1, "y": 1, "positive": true}',
+         "invalid_message"),
+        ('{"type": "open", "image_id": -1, "class_id": 1}', "invalid_message"),
+    ],
+)
+async def test_malformed_frames_get_an_error_and_the_socket_stays_usable(
+    live: dict[str, Any], frame: str, code: str
+) -> None:
+    comm, _ = await opened(live)
+    await comm.send_to(text_data=frame)
+    error = await comm.receive_json_from()
+    assert error["type"] == "error" and error["code"] == code and error["detail"]
+    await comm.send_json_to({"type": "ping", "t": 7})
+    assert await comm.receive_json_from() == {"type": "pong", "t": 7}
+    await comm.disconnect()
+
+
+async def test_a_click_outside_the_image_is_refused_and_not_recorded(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    await comm.send_json_to(click(session, "out", 160.0, 10.0))
+    error = await comm.receive_json_from()
+    assert (error["type"], error["code"], error["event_id"]) == ("error", "outside_image", "out")
+    assert await database_sync_to_async(InteractionEvent.objects.count)() == 0
+    await comm.send_json_to(click(session, "in", *live["inside"]))
+    mask, _ = await receive_until(comm, "mask")
+    assert mask["event_id"] == "in"
+    await comm.disconnect()
+
+
+async def test_unknown_image_or_class_or_session_gets_an_error_frame(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    setup = live["setup"]
+    await comm.send_json_to({"type": "open", "image_id": 99999, "class_id": setup.label_class.id})
+    assert (await comm.receive_json_from())["code"] == "not_found"
+    await comm.send_json_to({"type": "open", "image_id": live["image"].id, "class_id": 99999})
+    assert (await comm.receive_json_from())["code"] == "not_found"
+    await comm.send_json_to(click({"session_id": 99999}, "z", 1, 1))
+    assert (await comm.receive_json_from())["code"] == "unknown_session"
+    await comm.disconnect()
+
+
+async def test_the_same_event_id_twice_is_applied_once(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    await comm.send_json_to(click(session, "dup", *live["inside"]))
+    await receive_until(comm, "mask")
+    await comm.send_json_to(click(session, "dup", *live["inside"]))
+    ack, _ = await receive_until(comm, "ack")
+    while not ack["duplicate"]:
+        ack, _ = await receive_until(comm, "ack")
+    assert ack["status"] == "applied"
+    await comm.send_json_to({"type": "ping", "t": 1})
+    pong, between = await receive_until(comm, "pong")
+    assert [f for f in between if f["type"] == "mask"] == []
+    assert await database_sync_to_async(InteractionEvent.objects.count)() == 1
+    await comm.disconnect()
+
+
+async def test_accept_over_the_socket_saves_the_annotation(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    await comm.send_json_to(click(session, "c", *live["inside"]))
+    await receive_until(comm, "mask")
+    await comm.send_json_to({"type": "accept", "session_id": session["session_id"], "event_id": "a"})
+    accepted, _ = await receive_until(comm, "accepted")
+    assert accepted["annotation_id"] > 0 and accepted["area"] > 0
+    await comm.send_json_to(click(session, "late", *live["inside"]))
+    error, _ = await receive_until(comm, "error")
+    assert error["code"] == "session_closed"
+    await comm.disconnect()
+
+
+async def test_a_user_who_is_not_a_member_is_refused(live: dict[str, Any]) -> None:
+    setup = live["setup"]
+    cookie = await database_sync_to_async(session_cookie)(setup.outsider)
+    comm = communicator(setup.project.id, cookie)
+    connected, code = await comm.connect()
+    assert not connected and code == 4404
+
+
+async def test_an_anonymous_connection_is_refused(live: dict[str, Any]) -> None:
+    comm = communicator(live["setup"].project.id, None)
+    connected, code = await comm.connect()
+    assert not connected and code == 4401
+
+
+async def test_a_cross_origin_connection_is_refused(live: dict[str, Any]) -> None:
+    comm = communicator(live["setup"].project.id, live["cookie"], origin="http://evil.example")
+    connected, _ = await comm.connect()
+    assert not connected

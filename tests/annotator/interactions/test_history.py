@@ -1,0 +1,47 @@
+"""The undo history rebuilt from an event log."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.interactions.history import SessionHistory
+
+MASK_A = {"size": [2, 2], "counts": "a"}
+MASK_B = {"size": [2, 2], "counts": "b"}
+MASK_C = {"size": [2, 2], "counts": "c"}
+
+
+def click(x: float, mask: dict) -> tuple[str, dict, dict]:
+    return ("click", {"x": x, "y": 0.0, "positive": True}, {"mask": mask})
+
+
+def test_undo_then_a_new_click_drops_the_redo_branch() -> None:
+    history = SessionHistory.replay(
+        [click(1, MASK_A), click(2, MASK_B), ("undo", {}, None), click(3, MASK_C)]
+    )
+    assert history.cursor == 2
+    assert [s.mask for s in history.steps] == [MASK_A, MASK_C]
+    assert [c.x for c in history.prompts().clicks] == [1.0, 3.0]
+    assert not history.can_redo
+
+
+def test_undo_and_redo_move_the_cursor_over_the_stored_masks() -> None:
+    history = SessionHistory.replay([click(1, MASK_A), click(2, MASK_B), ("undo", {}, None), ("undo", {}, None)])
+    assert history.current_mask is None
+    assert history.prompts().clicks == ()
+    history.redo()
+    assert history.current_mask == MASK_A
+    assert history.click_list() == [[1.0, 0.0, True]]
+
+
+def test_undo_past_the_start_is_refused() -> None:
+    with pytest.raises(ValueError):
+        SessionHistory().undo()
+
+
+def test_latest_box_is_the_prompt_box() -> None:
+    box = ("box", {"x0": 1, "y0": 2, "x1": 5, "y1": 6}, {"mask": MASK_A})
+    history = SessionHistory.replay([box, click(3, MASK_B)])
+    prompts = history.prompts()
+    assert prompts.box is not None and (prompts.box.x0, prompts.box.y1) == (1.0, 6.0)
+    assert len(prompts.clicks) == 1

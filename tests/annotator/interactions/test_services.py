@@ -1,0 +1,134 @@
+"""Sessions against the real database: clicks make masks, undo restores them exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from annotator.annotations.models import Annotation
+from annotator.interactions import services
+from annotator.interactions.models import EventStatus, InteractionEvent, SessionState
+from inference.evaluation.clicker import next_click
+from inference.evaluation.metrics import iou
+from inference.masks import rle
+from tests.conftest import ProjectSetup
+from tests.factories import LabelClassFactory, upload_scene
+
+pytestmark = pytest.mark.django_db
+
+
+class Driver:
+    """Feeds events to a session the way the consumer and the task do."""
+
+    def __init__(self, setup: ProjectSetup, **scene: Any) -> None:
+        self.image, self.scene = upload_scene(setup.project, setup.annotator, **scene)
+        self.session = services.session_open(user=setup.annotator, image=self.image, label_class=setup.label_class)
+        self.count = 0
+        self.mask = np.zeros((self.image.height, self.image.width), dtype=bool)
+
+    def send(self, kind: str, payload: dict[str, Any] | None = None, event_id: str | None = None) -> list[dict]:
+        self.count += 1
+        services.event_record(
+            session_id=self.session.id,
+            client_event_id=event_id or f"e{self.count}",
+            kind=kind,
+            payload=payload or {},
+            seq=self.count,
+        )
+        frames = services.session_advance(session_id=self.session.id)
+        for frame in frames:
+            if frame["type"] == "mask" and frame["patch"]["after"] is not None:
+                x, y, w, h = frame["patch"]["bbox"]
+                self.mask[y : y + h, x : x + w] = rle.decode(frame["patch"]["after"])
+        return frames
+
+    def robot_click(self, truth: np.ndarray) -> list[dict]:
+        click = next_click(truth, self.mask)
+        assert click is not None
+        return self.send("click", {"x": click.x, "y": click.y, "positive": click.positive})
+
+
+def test_a_click_returns_a_patch_that_paints_the_object(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    [frame] = driver.robot_click(driver.scene.masks[0])
+    assert frame["type"] == "mask" and frame["kind"] == "click"
+    assert frame["step"] == 1 and frame["steps"] == 1
+    assert frame["engine_ms"] > 0
+    assert iou(driver.scene.masks[0], driver.mask) >= 0.9
+    assert frame["area"] == int(driver.mask.sum())
+
+
+def test_undo_and_redo_restore_the_exact_masks(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    truth = driver.scene.masks[0]
+    driver.robot_click(truth)
+    after_one = driver.mask.copy()
+    driver.send("click", {"x": 5.0, "y": 5.0, "positive": False})
+    driver.robot_click(driver.scene.masks[1])
+    after_three = driver.mask.copy()
+    assert not np.array_equal(after_three, after_one)
+    driver.send("undo")
+    driver.send("undo")
+    assert np.array_equal(driver.mask, after_one)
+    driver.send("redo")
+    driver.send("redo")
+    assert np.array_equal(driver.mask, after_three)
+    driver.send("undo")
+    driver.send("undo")
+    [undo_all] = driver.send("undo")
+    assert not driver.mask.any()
+    assert undo_all["step"] == 0 and undo_all["clicks"] == []
+
+
+def test_undo_with_nothing_to_undo_is_rejected_and_logged(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    [frame] = driver.send("undo")
+    assert frame["type"] == "error" and frame["code"] == "nothing_to_undo"
+    assert InteractionEvent.objects.get(client_event_id="e1").status == EventStatus.REJECTED
+
+
+def test_the_same_event_id_twice_is_recorded_and_applied_once(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    payload = {"x": 80.0, "y": 60.0, "positive": True}
+    first = driver.send("click", payload, event_id="same")
+    event, created = services.event_record(
+        session_id=driver.session.id, client_event_id="same", kind="click", payload=payload, seq=9
+    )
+    assert not created and event.status == EventStatus.APPLIED
+    assert services.session_advance(session_id=driver.session.id) == []
+    assert len(first) == 1
+    assert InteractionEvent.objects.filter(session=driver.session).count() == 1
+
+
+def test_accept_stores_the_current_mask_as_an_annotation(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    driver.robot_click(driver.scene.masks[0])
+    other = LabelClassFactory(project=project_setup.project, name="other")
+    [frame] = driver.send("accept", {"class_id": other.id})
+    assert frame["type"] == "accepted"
+    annotation = Annotation.objects.get(id=frame["annotation_id"])
+    assert np.array_equal(rle.decode(annotation.mask), driver.mask)
+    assert annotation.area == int(driver.mask.sum())
+    assert annotation.label_class == other
+    assert annotation.author == project_setup.annotator
+    assert annotation.source_session_id == driver.session.id
+    driver.session.refresh_from_db()
+    assert driver.session.state == SessionState.ACCEPTED
+    [late] = driver.send("click", {"x": 1.0, "y": 1.0, "positive": True})
+    assert late["code"] == "session_closed"
+
+
+def test_accepting_an_empty_mask_is_refused(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    [frame] = driver.send("accept")
+    assert frame["code"] == "empty_mask"
+    assert Annotation.objects.count() == 0
+
+
+def test_opening_again_resumes_the_open_session(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup)
+    other = LabelClassFactory(project=project_setup.project, name="other")
+    again = services.session_open(user=project_setup.annotator, image=driver.image, label_class=other)
+    assert again.id == driver.session.id and again.label_class == other

@@ -1,0 +1,58 @@
+"""The whole live path with a real Celery worker consuming from Redis.
+
+Browser socket -> consumer -> Redis queue -> worker process (engine) -> channels_redis -> socket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from annotator.interactions import engine_runtime
+from annotator.interactions.models import EventStatus, InteractionEvent
+from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
+from tests.conftest import ProjectSetup
+from tests.factories import upload_scene
+from tests.worker_process import celery_worker
+
+pytestmark = [
+    pytest.mark.needs_redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_worker_thread_connections"),
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (a real Redis) for the Celery worker"),
+]
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Any:
+    with celery_worker() as name:
+        yield name
+
+
+async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
+    project_setup: ProjectSetup, worker: str
+) -> None:
+    image, scene = await sync_to_async(upload_scene)(project_setup.project, project_setup.admin, seed=3)
+    ys, xs = scene.masks[0].nonzero()
+    cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
+    comm = communicator(project_setup.project.id, cookie)
+    assert (await comm.connect())[0]
+    await comm.receive_json_from()
+    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    await comm.send_json_to(
+        {"type": "click", "session_id": session["session_id"], "event_id": "w1",
+         "x": float(xs.mean()), "y": float(ys.mean()), "positive": True}
+    )  # fmt: skip
+    mask, _ = await receive_until(comm, "mask", timeout=30)
+    assert mask["event_id"] == "w1" and mask["area"] > 0.8 * scene.masks[0].sum()
+    event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id="w1")
+    assert event.status == EventStatus.APPLIED and event.engine_ms is not None
+    # The engine ran in the worker process, not here, and the mask travelled through Redis.
+    assert engine_runtime.prepared_cache().misses == 0
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    await comm.disconnect()
