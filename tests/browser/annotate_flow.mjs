@@ -1,0 +1,93 @@
+// Drives the annotation page in headless Chromium, as a person would, and prints what it saw
+// as JSON on the last line of stdout. pytest (test_annotate_flow.py) starts the server, makes
+// the data, runs this script and checks the result.
+import { chromium } from "playwright-core";
+
+const env = process.env;
+const base = env.BASE_URL;
+const [projectId, imageId] = [Number(env.PROJECT_ID), Number(env.IMAGE_ID)];
+const [clickX, clickY] = [Number(env.CLICK_X), Number(env.CLICK_Y)];
+const [width, height] = [Number(env.IMAGE_WIDTH), Number(env.IMAGE_HEIGHT)];
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+const result = { pageErrors: [], statuses: {} };
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on("pageerror", (error) => result.pageErrors.push(String(error)));
+  page.on("console", (m) => { if (m.type() === "error") result.pageErrors.push(m.text()); });
+
+  await page.goto(`${base}/login/`);
+  await page.fill("input[name=username]", env.LOGIN_USER);
+  await page.fill("input[name=password]", env.LOGIN_PASSWORD);
+  await Promise.all([page.waitForURL(`${base}/projects/`), page.click("button[type=submit]")]);
+
+  await page.goto(`${base}/projects/${projectId}/images/${imageId}/annotate/`);
+  const status = page.locator("#status");
+  const waitStatus = async (pattern, name) => {
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById("status").textContent),
+      pattern.source, { timeout: 20000 });
+    result.statuses[name] = await status.textContent();
+  };
+  await waitStatus(/^ready/, "opened");
+
+  // Canvas snapshots live in the page; only the counts of differing pixels come back.
+  const snap = (name) => page.evaluate((key) => {
+    const c = document.getElementById("canvas");
+    window.__snaps = window.__snaps || {};
+    window.__snaps[key] = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  }, name);
+  const differing = (a, b) => page.evaluate(([x, y]) => {
+    const p = window.__snaps[x];
+    const q = window.__snaps[y];
+    let n = 0;
+    for (let i = 0; i < p.length; i += 4) {
+      if (p[i] !== q[i] || p[i + 1] !== q[i + 1] || p[i + 2] !== q[i + 2]) n += 1;
+    }
+    return n;
+  }, [a, b]);
+
+  await snap("before");
+  const target = await page.evaluate(([x, y, w, h]) => {
+    const c = document.getElementById("canvas");
+    const rect = c.getBoundingClientRect();
+    const scale = Math.min(c.width / w, c.height / h);
+    const tx = (c.width - w * scale) / 2;
+    const ty = (c.height - h * scale) / 2;
+    return { x: rect.left + tx + (x + 0.5) * scale, y: rect.top + ty + (y + 0.5) * scale, scale };
+  }, [clickX, clickY, width, height]);
+  result.scale = target.scale;
+
+  await page.mouse.click(target.x, target.y);
+  await waitStatus(/^click: \d+ ms/, "click");
+  await snap("click");
+  result.changedByClick = await differing("before", "click");
+
+  await page.keyboard.press("Control+z");
+  await waitStatus(/^undo: /, "undo");
+  await snap("undo");
+  result.changedAfterUndo = await differing("before", "undo");
+
+  await page.keyboard.press("Control+Shift+Z");
+  await waitStatus(/^redo: /, "redo");
+  await snap("redo");
+  result.redoDiffersFromClick = await differing("click", "redo");
+
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /saved annotation #\d+/.test(document.getElementById("saved").textContent),
+    null, { timeout: 20000 });
+  result.saved = await page.locator("#saved").textContent();
+  result.annotations = await page.evaluate(async ([p, i]) => {
+    const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
+    return response.json();
+  }, [projectId, imageId]);
+  await page.screenshot({ path: env.SCREENSHOT || "/tmp/maskloop-annotate.png" });
+} catch (error) {
+  result.failure = String(error && error.stack ? error.stack : error);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));

@@ -1,0 +1,103 @@
+"""A person's first annotation, in headless Chromium against the real ASGI app.
+
+Log in, open the image, click on the object, see the mask painted on the canvas, undo (gone),
+redo (back), accept, and find the annotation through the REST API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from inference.evaluation.clicker import next_click
+from inference.evaluation.metrics import iou
+from inference.masks import rle
+from tests.browser.live_server import live_asgi_server
+from tests.conftest import ProjectSetup
+from tests.factories import PASSWORD, upload_scene
+from tests.worker_process import celery_worker
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PLAYWRIGHT = ROOT / "node_modules" / "playwright-core"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def browser_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM}"
+    if not PLAYWRIGHT.exists():
+        return "playwright-core is not installed (npm install)"
+    return None
+
+
+@pytest.fixture
+def browser_ready() -> None:
+    missing = browser_missing()
+    if missing is None:
+        return
+    if os.environ.get("MASKLOOP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here but cannot run: {missing}")
+    pytest.skip(f"BROWSER TESTS SKIPPED: {missing}")
+
+
+def test_annotate_an_object_in_the_browser(
+    browser_ready: None, project_setup: ProjectSetup, eager_tasks: None, tmp_path: Path
+) -> None:
+    image, scene = upload_scene(project_setup.project, project_setup.admin, width=640, height=480, objects=2, seed=5)
+    truth = scene.masks[0]
+    click = next_click(truth, np.zeros_like(truth))
+    assert click is not None
+    with ExitStack() as stack:
+        if settings.REDIS_URL:
+            stack.enter_context(celery_worker())  # the real worker path when Redis is there
+        base_url = stack.enter_context(live_asgi_server())
+        env = dict(
+            os.environ,
+            BASE_URL=base_url,
+            LOGIN_USER=project_setup.admin.username,
+            LOGIN_PASSWORD=PASSWORD,
+            PROJECT_ID=str(project_setup.project.id),
+            IMAGE_ID=str(image.id),
+            CLICK_X=str(click.x),
+            CLICK_Y=str(click.y),
+            IMAGE_WIDTH=str(image.width),
+            IMAGE_HEIGHT=str(image.height),
+            SCREENSHOT=str(tmp_path / "annotate.png"),
+        )
+        run = subprocess.run(
+            ["node", str(Path(__file__).with_name("annotate_flow.mjs"))],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "failure" not in result, result.get("failure")
+    assert result["pageErrors"] == []
+
+    painted_object_pixels = truth.sum() * result["scale"] ** 2
+    assert result["changedByClick"] > 0.8 * painted_object_pixels
+    assert result["changedAfterUndo"] == 0
+    assert result["redoDiffersFromClick"] == 0
+    assert result["statuses"]["click"].startswith("click: ")
+
+    client = APIClient()
+    client.force_authenticate(project_setup.annotator)
+    listed = client.get(f"/api/projects/{project_setup.project.id}/annotations/", {"image": image.id}).data
+    assert len(listed) == 1 == len(result["annotations"])
+    assert listed[0]["id"] == result["annotations"][0]["id"]
+    assert f"#{listed[0]['id']}" in result["saved"]
+    assert iou(truth, rle.decode(listed[0]["mask"])) >= 0.9
+    assert listed[0]["class_name"] == project_setup.label_class.name
