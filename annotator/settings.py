@@ -121,7 +121,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("MASKLOOP_CHANNEL_PREFIX", default="maskloop")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env.str("MASKLOOP_CHANNEL_PREFIX", default="maskloop"),
+            },
         }
     }
 else:

@@ -24,7 +24,8 @@ def test_database_url() -> str:
     params = connection.settings_dict
     if connection.vendor == "postgresql":
         user = params.get("USER") or "postgres"
-        return f"postgres://{user}@{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+        host = params.get("HOST") or "127.0.0.1"
+        return f"postgres://{user}@{host}:{params.get('PORT') or 5432}/{params['NAME']}"
     return f"sqlite:///{params['NAME']}"
 
 

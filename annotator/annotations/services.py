@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotator.annotations.models import Annotation
@@ -19,7 +19,7 @@ def annotation_create(
     image: ImageAsset,
     label_class: LabelClass,
     mask: rle.Rle,
-    author: AbstractBaseUser,
+    author: User,
     source_session: InteractionSession | None = None,
 ) -> Annotation:
     """Store an object mask; refuses an empty mask or one whose size is not the image's."""

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from annotator.common.errors import Conflict
+from annotator.common.errors import Conflict, InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.images.validation import check_upload
 from annotator.projects.models import Project
 
 
-def image_upload(*, project: Project, uploader: AbstractBaseUser, upload: UploadedFile) -> ImageAsset:
+def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> ImageAsset:
     """Validate and store an uploaded image. Nothing is stored when a check fails.
 
     Raises InvalidInput for a bad file and Conflict (with the existing id) for an image the
     project already has.
     """
+    if upload.file is None:
+        raise InvalidInput("The upload holds no file.", code="no_file")
     checked = check_upload(
         upload.file,
         size_bytes=upload.size or 0,
@@ -28,7 +30,9 @@ def image_upload(*, project: Project, uploader: AbstractBaseUser, upload: Upload
     )
     existing = ImageAsset.objects.filter(project=project, checksum=checked.checksum).first()
     if existing is not None:
-        raise Conflict("This image is already in the project.", code="duplicate_image", existing_id=existing.id)
+        raise Conflict(
+            "This image is already in the project.", code="duplicate_image", existing_id=existing.id
+        )
     asset = ImageAsset(
         project=project,
         original_name=(upload.name or "image")[:255],

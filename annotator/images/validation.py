@@ -57,7 +57,8 @@ def check_upload(
             raise InvalidInput("The file is not an image we can read.", code="not_an_image") from None
         if image_format not in allowed_formats:
             raise InvalidInput(
-                f"Images in {image_format or 'this'} format are not accepted; use {', '.join(allowed_formats)}.",
+                f"Images in {image_format or 'this'} format are not accepted; "
+                f"use {', '.join(allowed_formats)}.",
                 code="format_not_allowed",
             )
         if raw_width * raw_height > max_pixels:

@@ -52,7 +52,9 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         for session_id in getattr(self, "sessions", {}):
             await self.channel_layer.group_discard(relay.session_group(session_id), self.channel_name)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         content: Any = None
         try:
             if text_data is None:

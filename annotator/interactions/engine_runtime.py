@@ -49,7 +49,9 @@ def load_rgb(image: ImageAsset) -> np.ndarray:
         return np.asarray(upright.convert("RGB"))
 
 
-def predict(*, engine_name: str, image: ImageAsset, prompts: Prompts, previous: np.ndarray | None) -> Prediction:
+def predict(
+    *, engine_name: str, image: ImageAsset, prompts: Prompts, previous: np.ndarray | None
+) -> Prediction:
     """Run the engine for one step; returns the binarised (H, W) bool mask and timings."""
     engine = engine_for(engine_name)
     started = time.perf_counter()

@@ -98,6 +98,4 @@ def check_inside(event: SessionEvent, *, width: int, height: int) -> None:
             raise InvalidInput("A box must be at least one pixel wide and high.", code="invalid_message")
     for x, y in points:
         if not (0 <= x < width and 0 <= y < height):
-            raise InvalidInput(
-                f"({x:g}, {y:g}) is outside the {width}x{height} image.", code="outside_image"
-            )
+            raise InvalidInput(f"({x:g}, {y:g}) is outside the {width}x{height} image.", code="outside_image")

@@ -45,7 +45,12 @@ def session_snapshot(*, session: InteractionSession) -> dict[str, Any]:
     return {
         "type": "session",
         "session_id": session.id,
-        "image": {"id": image.id, "width": image.width, "height": image.height, "url": f"/api/images/{image.id}/file/"},
+        "image": {
+            "id": image.id,
+            "width": image.width,
+            "height": image.height,
+            "url": f"/api/images/{image.id}/file/",
+        },
         "class_id": session.label_class_id,
         "engine": session.engine,
         "state": session.state,

@@ -7,7 +7,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def session_open(*, user: AbstractBaseUser, image: ImageAsset, label_class: LabelClass) -> InteractionSession:
+def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> InteractionSession:
     """Resume the user's open session on this image, or start one.
 
     The class selector applies to the object being outlined, so a resumed session takes
@@ -133,7 +133,11 @@ def _current(session: InteractionSession, history: SessionHistory) -> np.ndarray
 
 
 def _mask_frame(
-    session: InteractionSession, history: SessionHistory, event: InteractionEvent, change: patch.MaskPatch, area: int
+    session: InteractionSession,
+    history: SessionHistory,
+    event: InteractionEvent,
+    change: patch.MaskPatch,
+    area: int,
 ) -> dict[str, Any]:
     return {
         "type": "mask",
@@ -150,7 +154,9 @@ def _mask_frame(
     }
 
 
-def _apply_prompt(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+def _apply_prompt(
+    session: InteractionSession, history: SessionHistory, event: InteractionEvent
+) -> dict[str, Any]:
     prompt = prompt_from_payload(event.kind, event.payload)
     before = _current(session, history)
     prompts = history.prompts().with_prompt(prompt)
@@ -169,7 +175,9 @@ def _apply_prompt(session: InteractionSession, history: SessionHistory, event: I
     event.status = EventStatus.APPLIED
     event.result = {"mask": after_rle}
     event.engine_ms = round(prediction.engine_ms, 3)
-    frame = _mask_frame(session, history, event, patch.diff(before, prediction.mask), int(prediction.mask.sum()))
+    frame = _mask_frame(
+        session, history, event, patch.diff(before, prediction.mask), int(prediction.mask.sum())
+    )
     frame["prepare_ms"] = round(prediction.prepare_ms, 3)
     return frame
 
@@ -191,7 +199,9 @@ def _apply_history_move(
     return _mask_frame(session, history, event, patch.diff(before, after), int(after.sum()))
 
 
-def _apply_accept(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+def _apply_accept(
+    session: InteractionSession, history: SessionHistory, event: InteractionEvent
+) -> dict[str, Any]:
     mask = history.current_mask
     if mask is None:
         raise InvalidInput("The mask is empty: click on the object first.", code="empty_mask")

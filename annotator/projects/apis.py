@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.projects import selectors, services
-from annotator.projects.models import Membership
 from annotator.projects.serializers import (
     LabelClassInputSerializer,
     LabelClassSerializer,
@@ -22,7 +21,7 @@ class ProjectListApi(APIView):
     @extend_schema(responses=ProjectSerializer(many=True))
     def get(self, request: Request) -> Response:
         projects = selectors.project_list(user=request.user).prefetch_related("label_classes")
-        roles = dict(Membership.objects.filter(user_id=request.user.pk).values_list("project_id", "role"))
+        roles = selectors.membership_roles(user=request.user)
         return Response(ProjectSerializer(projects, many=True, context={"roles": roles}).data)
 
     @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})

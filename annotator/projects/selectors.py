@@ -15,16 +15,24 @@ SETUP_ROLES = (Role.ADMIN, Role.MANAGER)
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
-    return Project.objects.filter(memberships__user_id=user.pk).distinct()
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(memberships__user_id=int(user.pk)).distinct()
+
+
+def membership_roles(*, user: User) -> dict[int, str]:
+    """The user's role in each of their projects, by project id."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user_id=int(user.pk)).values_list("project_id", "role"))
 
 
 def membership_get(*, user: User, project_id: int) -> Membership:
     """The user's membership of a project; NotFound when there is none (hides the project)."""
     if not user.is_authenticated:
         raise NotFound("Project not found.")
-    membership = (
-        Membership.objects.select_related("project").filter(user_id=user.pk, project_id=project_id).first()
-    )
+    memberships = Membership.objects.select_related("project")
+    membership = memberships.filter(user_id=int(user.pk), project_id=project_id).first()
     if membership is None:
         raise NotFound("Project not found.")
     return membership

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotator.common.errors import Conflict, InvalidInput
@@ -12,7 +12,7 @@ DEFAULT_COLOURS = ["#1e90ff", "#ff6b35", "#2ec4b6", "#e71d36", "#9b5de5", "#f9c8
 
 
 @transaction.atomic
-def project_create(*, creator: AbstractBaseUser, name: str, description: str = "") -> Project:
+def project_create(*, creator: User, name: str, description: str = "") -> Project:
     """Create a project; its creator becomes its admin."""
     name = name.strip()
     if not name:
@@ -36,7 +36,7 @@ def label_class_create(*, project: Project, name: str, colour: str | None = None
 
 
 @transaction.atomic
-def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
+def membership_set(*, project: Project, user: User, role: str) -> Membership:
     """Give a user a role in a project (creating or changing the membership)."""
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from inference.engines.base import PreparedImage
 from inference.prompts import Box, Prompts
 
 
@@ -80,11 +81,13 @@ class GrabCutEngine:
 
     def predict(
         self,
-        prepared: GrabCutImage,  # type: ignore[override]
+        prepared: PreparedImage,
         prompts: Prompts,
         previous_mask: np.ndarray | None,
     ) -> np.ndarray:
         """Returns a (H, W) float32 foreground probability map in [0, 1]."""
+        if not isinstance(prepared, GrabCutImage):
+            raise TypeError(f"GrabCutEngine needs an image it prepared, got {type(prepared).__name__}")
         has_previous = previous_mask is not None and bool(previous_mask.any())
         if not prompts.positive_clicks and prompts.box is None and not has_previous:
             return np.zeros((prepared.height, prepared.width), dtype=np.float32)
@@ -147,7 +150,15 @@ class GrabCutEngine:
             return bool(has_fg) * np.ones(labels.shape, dtype=bool)
         bgd_model = np.zeros((1, 65), np.float64)
         fgd_model = np.zeros((1, 65), np.float64)
-        cv2.grabCut(small, labels, None, bgd_model, fgd_model, self.iterations, cv2.GC_INIT_WITH_MASK)
+        cv2.grabCut(
+            small,
+            labels,
+            None,  # type: ignore[call-overload]  # the stubs miss that rect may be None with a mask
+            bgd_model,
+            fgd_model,
+            self.iterations,
+            cv2.GC_INIT_WITH_MASK,
+        )
         return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD))
 
     @classmethod

@@ -57,7 +57,9 @@ def browser_ready() -> None:
 def test_annotate_an_object_in_the_browser(
     browser_ready: None, project_setup: ProjectSetup, eager_tasks: None, tmp_path: Path
 ) -> None:
-    image, scene = upload_scene(project_setup.project, project_setup.admin, width=640, height=480, objects=2, seed=5)
+    image, scene = upload_scene(
+        project_setup.project, project_setup.admin, width=640, height=480, objects=2, seed=5
+    )
     truth = scene.masks[0]
     click = next_click(truth, np.zeros_like(truth))
     assert click is not None

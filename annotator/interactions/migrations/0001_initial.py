@@ -6,63 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('images', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("images", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InteractionSession',
+            name="InteractionSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('cancelled', 'Cancelled')], default='open', max_length=16)),
-                ('engine', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('image', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='images.imageasset')),
-                ('label_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='projects.labelclass')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='projects.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("accepted", "Accepted"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("engine", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "image",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="images.imageasset",
+                    ),
+                ),
+                (
+                    "label_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="projects.labelclass",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='InteractionEvent',
+            name="InteractionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_event_id', models.CharField(max_length=64)),
-                ('seq', models.PositiveIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('click', 'Click'), ('box', 'Box'), ('undo', 'Undo'), ('redo', 'Redo'), ('accept', 'Accept')], max_length=16)),
-                ('payload', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('applied', 'Applied'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=200)),
-                ('engine_ms', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='interactions.interactionsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_event_id", models.CharField(max_length=64)),
+                ("seq", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("click", "Click"),
+                            ("box", "Box"),
+                            ("undo", "Undo"),
+                            ("redo", "Redo"),
+                            ("accept", "Accept"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("payload", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("applied", "Applied"), ("rejected", "Rejected")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=200)),
+                ("engine_ms", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="interactions.interactionsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='interactionsession',
-            index=models.Index(fields=['user', 'image', 'state'], name='interaction_user_id_4d7405_idx'),
+            model_name="interactionsession",
+            index=models.Index(fields=["user", "image", "state"], name="interaction_user_id_4d7405_idx"),
         ),
         migrations.AddIndex(
-            model_name='interactionevent',
-            index=models.Index(fields=['session', 'status'], name='interaction_session_596c04_idx'),
+            model_name="interactionevent",
+            index=models.Index(fields=["session", "status"], name="interaction_session_596c04_idx"),
         ),
         migrations.AddConstraint(
-            model_name='interactionevent',
-            constraint=models.UniqueConstraint(fields=('session', 'client_event_id'), name='unique_client_event'),
+            model_name="interactionevent",
+            constraint=models.UniqueConstraint(
+                fields=("session", "client_event_id"), name="unique_client_event"
+            ),
         ),
     ]

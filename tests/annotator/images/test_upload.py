@@ -42,10 +42,17 @@ def png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
-def test_a_good_image_is_stored_with_its_size_and_checksum(project_setup: ProjectSetup, settings: Any) -> None:
+def test_a_good_image_is_stored_with_its_size_and_checksum(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
     response = post(project_setup, "photo.png", png_bytes(picture()))
     assert response.status_code == 201
     assert (response.data["width"], response.data["height"], response.data["format"]) == (64, 48, "PNG")
@@ -58,7 +65,9 @@ def test_a_good_image_is_stored_with_its_size_and_checksum(project_setup: Projec
     assert b"".join(served.streaming_content) == png_bytes(picture())
 
 
-def test_the_same_image_twice_is_a_conflict_naming_the_first(project_setup: ProjectSetup, settings: Any) -> None:
+def test_the_same_image_twice_is_a_conflict_naming_the_first(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
     first = post(project_setup, "a.png", png_bytes(picture()))
     second = post(project_setup, "b.png", png_bytes(picture()))
     assert second.status_code == 409
@@ -88,7 +97,9 @@ def test_bad_files_get_a_clear_400_and_nothing_is_stored(
     assert stored_files(settings) == []
 
 
-def test_pixel_limit_is_checked_from_the_header_before_any_decoding(project_setup: ProjectSetup, settings: Any) -> None:
+def test_pixel_limit_is_checked_from_the_header_before_any_decoding(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
     # The header claims 60 megapixels but holds almost no data: decoding would fail as
     # corrupt, so "too_many_pixels" proves the limit was checked first.
     response = post(project_setup, "huge.png", png_header_only(10_000, 6_000))

@@ -45,8 +45,15 @@ async def opened(live: dict[str, Any]) -> tuple[Any, dict]:
 
 
 def click(session: dict, event_id: str, x: float, y: float, positive: bool = True) -> dict:
-    return {"type": "click", "session_id": session["session_id"], "event_id": event_id, "x": x, "y": y,
-            "positive": positive, "seq": 1}
+    return {
+        "type": "click",
+        "session_id": session["session_id"],
+        "event_id": event_id,
+        "x": x,
+        "y": y,
+        "positive": positive,
+        "seq": 1,
+    }
 
 
 async def test_a_click_goes_in_and_a_mask_comes_out(live: dict[str, Any]) -> None:
@@ -70,9 +77,15 @@ async def test_a_click_goes_in_and_a_mask_comes_out(live: dict[str, Any]) -> Non
         ("{not json", "invalid_json"),
         ("[1, 2]", "invalid_message"),
         ('{"type": "teleport"}', "unknown_type"),
-        ('{"type": "click", "session_id": 1, "event_id": "x", "x": "left", "y": 3, "positive": true}', "invalid_message"),
-        ('{"type": "click", "session_id": 1, "event_id": "bad id with spaces", "x": 1, "y": 1, "positive": true}',
-         "invalid_message"),
+        (
+            '{"type": "click", "session_id": 1, "event_id": "x", "x": "left", "y": 3, "positive": true}',
+            "invalid_message",
+        ),
+        (
+            '{"type": "click", "session_id": 1, "event_id": "bad id with spaces", '
+            '"x": 1, "y": 1, "positive": true}',
+            "invalid_message",
+        ),
         ('{"type": "open", "image_id": -1, "class_id": 1}', "invalid_message"),
     ],
 )

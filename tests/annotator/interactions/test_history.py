@@ -26,7 +26,9 @@ def test_undo_then_a_new_click_drops_the_redo_branch() -> None:
 
 
 def test_undo_and_redo_move_the_cursor_over_the_stored_masks() -> None:
-    history = SessionHistory.replay([click(1, MASK_A), click(2, MASK_B), ("undo", {}, None), ("undo", {}, None)])
+    history = SessionHistory.replay(
+        [click(1, MASK_A), click(2, MASK_B), ("undo", {}, None), ("undo", {}, None)]
+    )
     assert history.current_mask is None
     assert history.prompts().clicks == ()
     history.redo()

@@ -24,11 +24,15 @@ class Driver:
 
     def __init__(self, setup: ProjectSetup, **scene: Any) -> None:
         self.image, self.scene = upload_scene(setup.project, setup.annotator, **scene)
-        self.session = services.session_open(user=setup.annotator, image=self.image, label_class=setup.label_class)
+        self.session = services.session_open(
+            user=setup.annotator, image=self.image, label_class=setup.label_class
+        )
         self.count = 0
         self.mask = np.zeros((self.image.height, self.image.width), dtype=bool)
 
-    def send(self, kind: str, payload: dict[str, Any] | None = None, event_id: str | None = None) -> list[dict]:
+    def send(
+        self, kind: str, payload: dict[str, Any] | None = None, event_id: str | None = None
+    ) -> list[dict]:
         self.count += 1
         services.event_record(
             session_id=self.session.id,

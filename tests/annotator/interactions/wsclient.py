@@ -17,14 +17,18 @@ def session_cookie(user: Any) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def communicator(project_id: int, cookie: str | None, origin: str = "http://testserver") -> WebsocketCommunicator:
+def communicator(
+    project_id: int, cookie: str | None, origin: str = "http://testserver"
+) -> WebsocketCommunicator:
     headers = [(b"origin", origin.encode())]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     return WebsocketCommunicator(application, f"/ws/projects/{project_id}/", headers=headers)
 
 
-async def receive_until(comm: WebsocketCommunicator, kind: str, timeout: float = 10) -> tuple[dict, list[dict]]:
+async def receive_until(
+    comm: WebsocketCommunicator, kind: str, timeout: float = 10
+) -> tuple[dict, list[dict]]:
     """Read frames until one of type ``kind``; returns it and every frame read before it."""
     seen: list[dict] = []
     while True:

@@ -20,7 +20,9 @@ def client_for(user: object) -> APIClient:
 
 def test_creating_a_project_makes_the_creator_its_admin_with_its_classes() -> None:
     user = UserFactory()
-    response = client_for(user).post("/api/projects/", {"name": "Streets", "classes": ["car", "person"]}, format="json")
+    response = client_for(user).post(
+        "/api/projects/", {"name": "Streets", "classes": ["car", "person"]}, format="json"
+    )
     assert response.status_code == 201
     assert [c["name"] for c in response.data["label_classes"]] == ["car", "person"]
     project_id = response.data["id"]

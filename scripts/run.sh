@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Migrate, create the demo user and project, and serve the app with its worker.
+# Embedded mode (no REDIS_URL): tasks run inside the web process. With REDIS_URL set, a
+# Celery worker is started beside the server and stopped with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+"$BIN/python" manage.py migrate --noinput
+"$BIN/python" manage.py seed_demo
+
+if [ -n "${REDIS_URL:-}" ]; then
+  "$BIN/celery" -A annotator worker --pool solo --loglevel INFO -Q "${MASKLOOP_TASK_QUEUE:-interactive}" &
+  worker=$!
+  trap 'kill "$worker" 2>/dev/null || true' EXIT
+  echo "Celery worker started (pid $worker) on $REDIS_URL"
+else
+  echo "Embedded mode: SQLite, in-memory channel layer, tasks run in the web process."
+fi
+echo "Open http://127.0.0.1:8000 and log in as demo / demo."
+"$BIN/python" manage.py runserver 127.0.0.1:8000
