@@ -145,8 +145,7 @@ MASKLOOP_MAX_IMAGE_PIXELS = env.int("MASKLOOP_MAX_IMAGE_PIXELS", default=50_000_
 MASKLOOP_MAX_UPLOAD_BYTES = env.int("MASKLOOP_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Engines: the name of the engine and the worker's prepared-image cache size.
-MASKLOOP_ENGINE = env.str("MASKLOOP_ENGINE", default="grabcut")
+# Engines: GrabCut's working size and iterations, and the worker's prepared-image cache size.
 MASKLOOP_GRABCUT_MAX_SIDE = env.int("MASKLOOP_GRABCUT_MAX_SIDE", default=320)
 MASKLOOP_GRABCUT_ITERATIONS = env.int("MASKLOOP_GRABCUT_ITERATIONS", default=3)
 MASKLOOP_PREPARED_CACHE_BYTES = env.int("MASKLOOP_PREPARED_CACHE_BYTES", default=512 * 1024 * 1024)
