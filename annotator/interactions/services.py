@@ -95,11 +95,10 @@ def session_advance(*, session_id: int) -> list[dict[str, Any]]:
             return []
         history = session_history(session=session)
         frames = [_apply(session, history, event) for event in pending]
+        now = timezone.now()
         for event in pending:
-            event.applied_at = timezone.now()
-        InteractionEvent.objects.bulk_update(
-            pending, ["status", "result", "error", "engine_ms", "applied_at"]
-        )
+            event.applied_at = now
+            event.save(update_fields=["status", "result", "error", "engine_ms", "applied_at"])
     return frames
 
 

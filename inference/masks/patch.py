@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from inference.masks import rle
@@ -60,19 +61,17 @@ def diff(old: np.ndarray, new: np.ndarray) -> MaskPatch:
     """The patch that turns bool mask ``old`` into ``new`` (both (H, W))."""
     if old.shape != new.shape:
         raise ValueError(f"mask shapes differ: {old.shape} vs {new.shape}")
-    changed = old != new
-    rows = np.flatnonzero(changed.any(axis=1))
-    if rows.size == 0:
+    changed = np.not_equal(old, new).view(np.uint8)
+    x0, y0, width, height = cv2.boundingRect(changed)
+    if width == 0 or height == 0:
         empty = np.zeros((0, 0), dtype=bool)
         return MaskPatch(0, 0, 0, 0, empty, empty)
-    cols = np.flatnonzero(changed.any(axis=0))
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x0, x1 = int(cols[0]), int(cols[-1]) + 1
+    x1, y1 = x0 + width, y0 + height
     return MaskPatch(
         x=x0,
         y=y0,
-        width=x1 - x0,
-        height=y1 - y0,
+        width=width,
+        height=height,
         before=old[y0:y1, x0:x1].copy(),
         after=new[y0:y1, x0:x1].copy(),
     )
