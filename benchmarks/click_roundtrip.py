@@ -96,10 +96,11 @@ def click_plan(masks: list[np.ndarray], count: int, seed: int) -> list[tuple[int
 
 async def run_clicks(url: str, origin: str, data: dict[str, Any], clicks: int) -> list[dict[str, float]]:
     from websockets.asyncio.client import connect
+    from websockets.typing import Origin
 
     records: list[dict[str, float]] = []
     async with connect(
-        url, origin=origin, additional_headers={"Cookie": data["cookie"]}, max_size=None
+        url, origin=Origin(origin), additional_headers={"Cookie": data["cookie"]}, max_size=None
     ) as ws:
         json.loads(await ws.recv())
 

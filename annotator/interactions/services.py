@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from annotator.annotations.services import annotation_create
@@ -24,10 +25,14 @@ from annotator.interactions.models import (
     SessionState,
 )
 from annotator.interactions.selectors import session_history
+from annotator.interactions.session_cache import LiveState, SessionCache
 from annotator.projects.models import LabelClass
 from inference.masks import patch, rle
 
 logger = logging.getLogger(__name__)
+
+# Worker-process memory of live sessions (validated against the event log on every use).
+live_sessions = SessionCache(max_sessions=256)
 
 
 @transaction.atomic
@@ -93,24 +98,42 @@ def session_advance(*, session_id: int) -> list[dict[str, Any]]:
         pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
         if not pending:
             return []
-        history = session_history(session=session)
-        frames = [_apply(session, history, event) for event in pending]
+        handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
+        state = live_sessions.get(session.id, handled) or _rebuild(session)
+        frames = [_apply(session, state, event) for event in pending]
         now = timezone.now()
         for event in pending:
             event.applied_at = now
             event.save(update_fields=["status", "result", "error", "engine_ms", "applied_at"])
+    if session.state == SessionState.OPEN:
+        live_sessions.put(session.id, pending[-1].id, state)
+    else:
+        live_sessions.discard(session.id)
     return frames
 
 
-def _apply(session: InteractionSession, history: SessionHistory, event: InteractionEvent) -> dict[str, Any]:
+def _rebuild(session: InteractionSession) -> LiveState:
+    """The session's state from its event log (no model runs: click events hold their masks)."""
+    history = session_history(session=session)
+    mask = history.current_mask
+    if mask is None:
+        return LiveState(history=history, mask=_empty(session))
+    return LiveState(history=history, mask=rle.decode(mask))
+
+
+def _empty(session: InteractionSession) -> np.ndarray:
+    return np.zeros((session.image.height, session.image.width), dtype=bool)
+
+
+def _apply(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
     try:
         if session.state != SessionState.OPEN:
             raise InvalidInput(f"The session is {session.state}.", code="session_closed")
         if event.kind in (EventKind.CLICK, EventKind.BOX):
-            return _apply_prompt(session, history, event)
+            return _apply_prompt(session, state, event)
         if event.kind in (EventKind.UNDO, EventKind.REDO):
-            return _apply_history_move(session, history, event)
-        return _apply_accept(session, history, event)
+            return _apply_history_move(session, state, event)
+        return _apply_accept(session, state.history, event)
     except DomainError as error:
         event.status = EventStatus.REJECTED
         event.error = error.detail[:200]
@@ -122,13 +145,6 @@ def _apply(session: InteractionSession, history: SessionHistory, event: Interact
             "event_id": event.client_event_id,
             "seq": event.seq,
         }
-
-
-def _current(session: InteractionSession, history: SessionHistory) -> np.ndarray:
-    mask = history.current_mask
-    if mask is None:
-        return np.zeros((session.image.height, session.image.width), dtype=bool)
-    return rle.decode(mask)
 
 
 def _mask_frame(
@@ -153,38 +169,35 @@ def _mask_frame(
     }
 
 
-def _apply_prompt(
-    session: InteractionSession, history: SessionHistory, event: InteractionEvent
-) -> dict[str, Any]:
+def _apply_prompt(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
     prompt = prompt_from_payload(event.kind, event.payload)
-    before = _current(session, history)
-    prompts = history.prompts().with_prompt(prompt)
+    before = state.mask
     try:
         prediction = engine_runtime.predict(
             engine_name=session.engine,
             image=session.image,
-            prompts=prompts,
-            previous=before if history.current_mask is not None else None,
+            prompts=state.history.prompts().with_prompt(prompt),
+            previous=before if state.history.current_mask is not None else None,
         )
     except (cv2.error, ValueError, OSError) as error:
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
         raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
     after_rle = rle.encode(prediction.mask)
-    history.push(Step(prompt=prompt, mask=after_rle))
+    state.history.push(Step(prompt=prompt, mask=after_rle))
+    state.mask = prediction.mask
     event.status = EventStatus.APPLIED
     event.result = {"mask": after_rle}
     event.engine_ms = round(prediction.engine_ms, 3)
-    frame = _mask_frame(
-        session, history, event, patch.diff(before, prediction.mask), int(prediction.mask.sum())
-    )
+    area = int(np.count_nonzero(prediction.mask))
+    frame = _mask_frame(session, state.history, event, patch.diff(before, prediction.mask), area)
     frame["prepare_ms"] = round(prediction.prepare_ms, 3)
     return frame
 
 
 def _apply_history_move(
-    session: InteractionSession, history: SessionHistory, event: InteractionEvent
+    session: InteractionSession, state: LiveState, event: InteractionEvent
 ) -> dict[str, Any]:
-    before = _current(session, history)
+    history = state.history
     if event.kind == EventKind.UNDO:
         if not history.can_undo:
             raise InvalidInput("Nothing to undo.", code="nothing_to_undo")
@@ -193,9 +206,12 @@ def _apply_history_move(
         if not history.can_redo:
             raise InvalidInput("Nothing to redo.", code="nothing_to_redo")
         history.redo()
-    after = _current(session, history)
+    before = state.mask
+    current = history.current_mask
+    state.mask = _empty(session) if current is None else rle.decode(current)
     event.status = EventStatus.APPLIED
-    return _mask_frame(session, history, event, patch.diff(before, after), int(after.sum()))
+    change = patch.diff(before, state.mask)
+    return _mask_frame(session, history, event, change, int(np.count_nonzero(state.mask)))
 
 
 def _apply_accept(

@@ -86,6 +86,27 @@ def test_undo_and_redo_restore_the_exact_masks(project_setup: ProjectSetup) -> N
     assert undo_all["step"] == 0 and undo_all["clicks"] == []
 
 
+def test_a_step_handled_by_another_worker_makes_this_workers_memory_stale(
+    project_setup: ProjectSetup,
+) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    driver.robot_click(driver.scene.masks[0])
+    after_one = driver.mask.copy()
+    first_id = InteractionEvent.objects.get(client_event_id="e1").id
+    before_second = services.live_sessions.get(driver.session.id, first_id)
+    assert before_second is not None
+    driver.robot_click(driver.scene.masks[1])
+    # This worker remembers the session as it was before the second click, which another
+    # worker applied; the next step must rebuild from the log, not trust that memory.
+    services.live_sessions.put(driver.session.id, first_id, before_second)
+    driver.send("undo")
+    assert np.array_equal(driver.mask, after_one)
+    services.live_sessions.discard(driver.session.id)
+    driver.send("redo")
+    driver.send("undo")
+    assert np.array_equal(driver.mask, after_one)
+
+
 def test_undo_with_nothing_to_undo_is_rejected_and_logged(project_setup: ProjectSetup) -> None:
     driver = Driver(project_setup)
     [frame] = driver.send("undo")

@@ -1,0 +1,64 @@
+"""The worker's memory of live sessions: undo history and decoded current mask.
+
+An entry is valid only while the session's last handled event (applied or rejected) is still
+the one it was built from; any other worker handling a step in between makes it stale, and the
+state is rebuilt from the event log in PostgreSQL. Entries are bounded in number (LRU).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from annotator.interactions.history import SessionHistory
+
+
+@dataclass
+class LiveState:
+    """A session's state while events are applied: history plus the (H, W) bool current mask."""
+
+    history: SessionHistory
+    mask: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Entry:
+    last_event_id: int
+    history: SessionHistory
+    mask: np.ndarray
+
+
+class SessionCache:
+    def __init__(self, max_sessions: int) -> None:
+        self.max_sessions = max_sessions
+        self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session_id: int, last_event_id: int | None) -> LiveState | None:
+        """A copy of the cached state if it was built up to ``last_event_id``, else None."""
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is None or entry.last_event_id != last_event_id:
+                return None
+            self._entries.move_to_end(session_id)
+        history = SessionHistory(steps=list(entry.history.steps), cursor=entry.history.cursor)
+        return LiveState(history=history, mask=entry.mask)
+
+    def put(self, session_id: int, last_event_id: int, state: LiveState) -> None:
+        entry = _Entry(
+            last_event_id=last_event_id,
+            history=SessionHistory(steps=list(state.history.steps), cursor=state.history.cursor),
+            mask=state.mask,
+        )
+        with self._lock:
+            self._entries[session_id] = entry
+            self._entries.move_to_end(session_id)
+            while len(self._entries) > self.max_sessions:
+                self._entries.popitem(last=False)
+
+    def discard(self, session_id: int) -> None:
+        with self._lock:
+            self._entries.pop(session_id, None)
