@@ -170,7 +170,9 @@ def main() -> None:
     env["MASKLOOP_TASK_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ.clear()
     os.environ.update(env)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, stdout=sys.stderr
+    )
     data = prepare_data(args.width, args.height)
 
     port = free_port()
