@@ -190,6 +190,7 @@ def main() -> None:
             ],
             cwd=ROOT,
             env=env,
+            stdout=sys.stderr,
         )  # fmt: skip
     ]
     if args.mode == "redis":
@@ -211,6 +212,7 @@ def main() -> None:
                 ],
                 cwd=ROOT,
                 env=env,
+                stdout=sys.stderr,
             )  # fmt: skip
         )
     try:
