@@ -89,6 +89,8 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             info = await database_sync_to_async(selectors.session_info)(
                 session_id=event.session_id, user_id=self.user_id, project_id=self.project_id
             )
+            await self.channel_layer.group_add(relay.session_group(info.session_id), self.channel_name)
+            self.sessions[info.session_id] = info
         protocol.check_inside(event, width=info.width, height=info.height)
         created, status = await self._record_and_dispatch(event)
         await self.send_json(

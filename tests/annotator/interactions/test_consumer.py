@@ -172,3 +172,15 @@ async def test_a_cross_origin_connection_is_refused(live: dict[str, Any]) -> Non
     comm = communicator(live["setup"].project.id, live["cookie"], origin="http://evil.example")
     connected, _ = await comm.connect()
     assert not connected
+
+
+async def test_a_second_socket_can_continue_a_session_it_did_not_open(live: dict[str, Any]) -> None:
+    first, session = await opened(live)
+    await first.disconnect()
+    second = communicator(live["setup"].project.id, live["cookie"])
+    assert (await second.connect())[0]
+    await second.receive_json_from()
+    await second.send_json_to(click(session, "after-reconnect", *live["inside"]))
+    mask, _ = await receive_until(second, "mask")
+    assert mask["event_id"] == "after-reconnect" and mask["area"] > 0
+    await second.disconnect()

@@ -74,9 +74,9 @@ export class LiveSession {
       case "session":
         this.sessionId = frame.session_id;
         this.handlers.onSession(frame);
-        for (const { frame: event } of this.pending.values()) {
-          if (event.session_id === this.sessionId) this.socket.send(JSON.stringify(event));
-        }
+        // Resend what has no answer yet: the server applies each event id once, and answers
+        // events of a session closed meanwhile with an error, which settles them.
+        for (const { frame: event } of this.pending.values()) this.socket.send(JSON.stringify(event));
         break;
       case "ack":
         if (frame.duplicate && frame.status !== "pending") this.settle(frame);

@@ -33,6 +33,10 @@ const [image, classes, annotations] = await Promise.all([
   apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`),
 ]);
 
+if (!classes.length) {
+  setStatus("This project has no classes yet: an admin or manager adds them on the project page.");
+  throw new Error("no label classes");
+}
 const colours = new Map(classes.map((c) => [c.id, c.colour]));
 for (const c of classes) classSelect.append(new Option(c.name, String(c.id)));
 const remembered = localStorage.getItem(`maskloop.class.${projectId}`);
