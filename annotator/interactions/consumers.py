@@ -114,7 +114,9 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
         user = self.scope["user"]
         session = services.session_open(user=user, image=image, label_class=label_class)
-        return selectors.session_snapshot(session=session)
+        snapshot = selectors.session_snapshot(session=session)
+        tasks.prepare_session_image.delay(session.id)
+        return snapshot
 
     @database_sync_to_async
     def _record_and_dispatch(self, event: protocol.SessionEvent) -> tuple[bool, str]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from PIL import Image, ImageOps
 
 from annotator.images.models import ImageAsset
-from inference.engines import Engine, build_engine
+from inference.engines import Engine, PreparedImage, build_engine
 from inference.engines.cache import PreparedImageCache
 from inference.prompts import Prompts
 
@@ -49,15 +49,21 @@ def load_rgb(image: ImageAsset) -> np.ndarray:
         return np.asarray(upright.convert("RGB"))
 
 
+def prepared_for(engine_name: str, image: ImageAsset) -> PreparedImage:
+    """The engine's once-per-image state, from this process's cache or computed now."""
+    engine = engine_for(engine_name)
+    return prepared_cache().get_or_prepare(
+        (engine_name, image.id, image.checksum), lambda: engine.prepare(load_rgb(image))
+    )
+
+
 def predict(
     *, engine_name: str, image: ImageAsset, prompts: Prompts, previous: np.ndarray | None
 ) -> Prediction:
     """Run the engine for one step; returns the binarised (H, W) bool mask and timings."""
-    engine = engine_for(engine_name)
     started = time.perf_counter()
-    prepared = prepared_cache().get_or_prepare(
-        (engine_name, image.id, image.checksum), lambda: engine.prepare(load_rgb(image))
-    )
+    prepared = prepared_for(engine_name, image)
+    engine = engine_for(engine_name)
     prepared_at = time.perf_counter()
     probability = engine.predict(prepared, prompts, previous)
     finished = time.perf_counter()

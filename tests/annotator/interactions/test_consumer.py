@@ -184,3 +184,22 @@ async def test_a_second_socket_can_continue_a_session_it_did_not_open(live: dict
     mask, _ = await receive_until(second, "mask")
     assert mask["event_id"] == "after-reconnect" and mask["area"] > 0
     await second.disconnect()
+
+
+async def test_opening_a_session_prepares_the_image_before_the_first_click(live: dict[str, Any]) -> None:
+    setup = live["setup"]
+    # An image no other test uses, so no earlier test can have prepared it.
+    image, scene = await database_sync_to_async(upload_scene)(
+        setup.project, setup.admin, width=1200, height=900, seed=41
+    )
+    ys, xs = scene.masks[0].nonzero()
+    comm = communicator(setup.project.id, live["cookie"])
+    assert (await comm.connect())[0]
+    await comm.receive_json_from()
+    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    await comm.send_json_to(click(session, "first", float(xs.mean()), float(ys.mean())))
+    mask, _ = await receive_until(comm, "mask")
+    # The once-per-image step ran when the session opened, so the click found it cached.
+    assert mask["prepare_ms"] < 1
+    await comm.disconnect()
