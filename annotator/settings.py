@@ -105,6 +105,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # WhiteNoise serves static files under any ASGI server; finders avoid a collectstatic step locally.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.str("MASKLOOP_MEDIA_ROOT", default=str(VAR_DIR / "media")))
