@@ -1,11 +1,23 @@
-"""Messages from workers to the pages watching a session, through the channel layer."""
+"""Messages from workers to the pages watching a session, through the channel layer.
+
+Workers are synchronous (Celery). Rather than ``async_to_sync`` per message, which starts an
+event loop and a new channel-layer connection each time, the relay keeps one event loop in a
+background thread per process, so channels_redis reuses its connection from click to click.
+The in-memory layer (embedded mode: tasks run inside the web process) only works on the web
+process's own loop, so there the relay uses ``async_to_sync``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
 
 
 def session_group(session_id: int) -> str:
@@ -19,7 +31,22 @@ async def _send_all(group: str, messages: list[dict[str, Any]]) -> None:
         await layer.group_send(group, {"type": "session.message", "payload": message})
 
 
-def send_to_session(session_id: int, messages: list[dict[str, Any]]) -> None:
+def _relay_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    with _loop_lock:
+        if _loop is None or _loop.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="relay-loop", daemon=True).start()
+            _loop = loop
+        return _loop
+
+
+def send_to_session(session_id: int, messages: list[dict[str, Any]], *, timeout: float = 10.0) -> None:
     """Send frames to every socket that opened the session (call after the commit)."""
-    if messages:
-        async_to_sync(_send_all)(session_group(session_id), messages)
+    if not messages:
+        return
+    group = session_group(session_id)
+    if isinstance(get_channel_layer(), InMemoryChannelLayer):
+        async_to_sync(_send_all)(group, messages)
+        return
+    asyncio.run_coroutine_threadsafe(_send_all(group, messages), _relay_loop()).result(timeout)
