@@ -143,6 +143,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("MASKLOOP_TASK_QUEUE", default="interactive"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection around every task unless this is set;
+# annotator/celery.py instead applies Django's own rules (CONN_MAX_AGE, health checks) per task.
+CELERY_DB_REUSE_MAX = 1_000_000
 
 # Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])
