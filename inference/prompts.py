@@ -1,4 +1,4 @@
-"""Prompts an annotator gives an engine: clicks and boxes, in image pixel coordinates."""
+"""Prompts an annotator gives an engine: clicks, boxes and scribbles, in image pixel coordinates."""
 
 from __future__ import annotations
 
@@ -29,20 +29,54 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Scribble:
+    """A freehand stroke: a polyline through ``points`` ((x, y) pixels), ``thickness`` px wide.
+
+    ``positive`` marks the object, a negative scribble marks background.
+    """
+
+    points: tuple[tuple[float, float], ...]
+    thickness: float
+    positive: bool
+
+    def __post_init__(self) -> None:
+        if not self.points:
+            raise ValueError("a scribble needs at least one point")
+        if self.thickness <= 0:
+            raise ValueError("a scribble's thickness must be positive")
+
+
+Prompt = Click | Box | Scribble
+
+
+@dataclass(frozen=True)
 class Prompts:
     """Everything the annotator has said about one object so far, in order."""
 
     clicks: tuple[Click, ...] = field(default_factory=tuple)
     box: Box | None = None
+    scribbles: tuple[Scribble, ...] = field(default_factory=tuple)
 
     def with_click(self, click: Click) -> Prompts:
-        return Prompts(clicks=(*self.clicks, click), box=self.box)
+        return Prompts(clicks=(*self.clicks, click), box=self.box, scribbles=self.scribbles)
 
     def with_box(self, box: Box) -> Prompts:
-        return Prompts(clicks=self.clicks, box=box)
+        return Prompts(clicks=self.clicks, box=box, scribbles=self.scribbles)
 
-    def with_prompt(self, prompt: Click | Box) -> Prompts:
-        return self.with_click(prompt) if isinstance(prompt, Click) else self.with_box(prompt)
+    def with_scribble(self, scribble: Scribble) -> Prompts:
+        return Prompts(clicks=self.clicks, box=self.box, scribbles=(*self.scribbles, scribble))
+
+    def with_prompt(self, prompt: Prompt) -> Prompts:
+        if isinstance(prompt, Click):
+            return self.with_click(prompt)
+        if isinstance(prompt, Scribble):
+            return self.with_scribble(prompt)
+        return self.with_box(prompt)
+
+    @property
+    def has_positive(self) -> bool:
+        """Whether any click or scribble marks the object."""
+        return any(c.positive for c in self.clicks) or any(s.positive for s in self.scribbles)
 
     @property
     def positive_clicks(self) -> tuple[Click, ...]:

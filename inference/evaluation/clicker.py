@@ -7,6 +7,8 @@ and false-positive masks; positive when the farthest point is a false negative.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -24,11 +26,14 @@ def next_click(
     ground_truth: np.ndarray,
     prediction: np.ndarray,
     ignore: np.ndarray | None = None,
+    clicked: Sequence[Click] = (),
 ) -> Click | None:
     """The robot's next click, or None when the prediction has no error left.
 
     ``ground_truth``, ``prediction``: (H, W) bool. ``ignore``: (H, W) bool pixels whose
-    label does not count (for example GrabCut's grey band), or None.
+    label does not count (for example GrabCut's grey band), or None. ``clicked``: earlier
+    clicks, whose pixels are not clicked again (as RITM's robot), so an engine that ignores
+    a click gets the next-deepest error point instead of the same one forever.
     Ties go to the first pixel in row-major order, so the robot is deterministic.
     """
     valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
@@ -36,6 +41,10 @@ def next_click(
     false_positive = ~ground_truth & prediction & valid
     fn_dist = _padded_distance(false_negative)
     fp_dist = _padded_distance(false_positive)
+    height, width = ground_truth.shape
+    for click in clicked:
+        row, col = min(height - 1, max(0, int(click.y))), min(width - 1, max(0, int(click.x)))
+        fn_dist[row, col] = fp_dist[row, col] = 0.0
     fn_max = float(fn_dist.max()) if fn_dist.size else 0.0
     fp_max = float(fp_dist.max()) if fp_dist.size else 0.0
     if max(fn_max, fp_max) <= 0.0:

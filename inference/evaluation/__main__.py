@@ -1,0 +1,5 @@
+import sys
+
+from inference.evaluation.cli import main
+
+sys.exit(main())

@@ -1,0 +1,29 @@
+"""Rasterising scribbles, shared by engines and the scribble robot so both see the same pixels."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from inference.prompts import Scribble
+
+
+def scribble_mask(scribble: Scribble, height: int, width: int, scale: float = 1.0) -> np.ndarray:
+    """The (height, width) bool pixels a scribble covers, its coordinates multiplied by ``scale``.
+
+    A stroke ``thickness`` px wide: every pixel within (thickness - 1) / 2 of the centre line,
+    so a 3 px scribble is exactly 3 px across.
+    """
+    centre = np.zeros((height, width), dtype=np.uint8)
+    points = np.round(np.asarray(scribble.points, dtype=np.float64) * scale).astype(np.int32)
+    points[:, 0] = np.clip(points[:, 0], 0, width - 1)
+    points[:, 1] = np.clip(points[:, 1], 0, height - 1)
+    if len(points) == 1:
+        centre[points[0, 1], points[0, 0]] = 1
+    else:
+        cv2.polylines(centre, [points.reshape(-1, 1, 2)], False, 1, 1, cv2.LINE_8)
+    radius = max(0.0, (scribble.thickness * scale - 1.0) / 2.0)
+    if radius < 0.5:
+        return centre.astype(bool)
+    distance = cv2.distanceTransform(1 - centre, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return distance <= radius

@@ -1,0 +1,29 @@
+"""Pipeline names → wrappers. ``plain`` runs the engine on the whole image, as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from inference.engines.base import Engine
+
+
+def _plain(engine: Engine) -> Engine:
+    return engine
+
+
+_WRAPPERS: dict[str, Callable[[Engine], Engine]] = {
+    "plain": _plain,
+}
+
+
+def available_pipelines() -> list[str]:
+    return sorted(_WRAPPERS)
+
+
+def wrap_engine(name: str, engine: Engine) -> Engine:
+    """The engine wrapped in the pipeline registered under ``name``."""
+    try:
+        wrapper = _WRAPPERS[name]
+    except KeyError:
+        raise ValueError(f"unknown pipeline {name!r}; known: {', '.join(available_pipelines())}") from None
+    return wrapper(engine)
