@@ -1,6 +1,6 @@
 """GrabCut (OpenCV) as an interactive engine: no weights needed, the embedded default.
 
-Clicks become definite foreground/background disks, the previous mask probable foreground,
+Clicks and scribbles become definite foreground/background pixels, the previous mask probable foreground,
 the image border probable background; the graph cut runs on a downscaled working copy and
 the result is upscaled back to the image's resolution.
 """
@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from inference.engines.base import PreparedImage
-from inference.prompts import Box, Prompts
+from inference.masks.strokes import scribble_mask
+from inference.prompts import Box, Prompts, Scribble
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,12 @@ class GrabCutEngine:
         if not isinstance(prepared, GrabCutImage):
             raise TypeError(f"GrabCutEngine needs an image it prepared, got {type(prepared).__name__}")
         has_previous = previous_mask is not None and bool(previous_mask.any())
-        if not prompts.positive_clicks and prompts.box is None and not has_previous:
+        if not prompts.has_positive and prompts.box is None and not has_previous:
             return np.zeros((prepared.height, prepared.width), dtype=np.float32)
 
         labels = self._initial_labels(prepared, prompts, previous_mask if has_previous else None)
         small_fg = self._cut(prepared.small, labels)
-        if prompts.positive_clicks:
+        if prompts.has_positive:
             small_fg = self._keep_clicked_regions(small_fg, prompts, prepared.scale)
         prob = cv2.resize(
             small_fg.astype(np.float32),
@@ -117,6 +118,10 @@ class GrabCutEngine:
         elif prompts.box is None:
             for click in prompts.positive_clicks:
                 cv2.circle(labels, self._point(click.x, click.y, s), seed, int(cv2.GC_PR_FGD), -1)
+            for scribble in prompts.scribbles:
+                if scribble.positive:
+                    near = Scribble(points=scribble.points, thickness=2 * seed / s, positive=True)
+                    labels[scribble_mask(near, h, w, s)] = cv2.GC_PR_FGD
         band = max(1, round(self.border * max(h, w)))
         border = np.ones((h, w), dtype=bool)
         border[band:-band, band:-band] = False
@@ -127,6 +132,8 @@ class GrabCutEngine:
         for click in prompts.clicks:
             value = cv2.GC_FGD if click.positive else cv2.GC_BGD
             cv2.circle(labels, self._point(click.x, click.y, s), radius, int(value), -1)
+        for scribble in prompts.scribbles:
+            labels[scribble_mask(scribble, h, w, s)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
 
     @staticmethod
@@ -148,6 +155,7 @@ class GrabCutEngine:
         has_bg = np.isin(labels, (cv2.GC_BGD, cv2.GC_PR_BGD)).any()
         if not (has_fg and has_bg):
             return bool(has_fg) * np.ones(labels.shape, dtype=bool)
+        cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means++: same clicks, same mask
         bgd_model = np.zeros((1, 65), np.float64)
         fgd_model = np.zeros((1, 65), np.float64)
         cv2.grabCut(
@@ -163,7 +171,7 @@ class GrabCutEngine:
 
     @classmethod
     def _keep_clicked_regions(cls, foreground: np.ndarray, prompts: Prompts, scale: float) -> np.ndarray:
-        """Keep the 8-connected regions of a (h, w) bool mask that contain a positive click."""
+        """Keep the 8-connected regions of a (h, w) bool mask that hold a positive click or scribble."""
         count, regions = cv2.connectedComponents(foreground.astype(np.uint8), connectivity=8)
         if count <= 2:
             return foreground
@@ -172,6 +180,9 @@ class GrabCutEngine:
         for click in prompts.positive_clicks:
             col, row = cls._point(click.x, click.y, scale)
             keep.add(int(regions[min(row, h - 1), min(col, w - 1)]))
+        for scribble in prompts.scribbles:
+            if scribble.positive:
+                keep.update(np.unique(regions[scribble_mask(scribble, h, w, scale)]).tolist())
         keep.discard(0)
         return np.isin(regions, list(keep))
 
@@ -181,9 +192,11 @@ class GrabCutEngine:
 
     @staticmethod
     def _stamp_clicks_full_res(prob: np.ndarray, prompts: Prompts) -> None:
-        """The clicked pixel itself always takes the click's label, whatever the downscaling did."""
+        """Clicked and scribbled pixels always take their label, whatever the downscaling did."""
         h, w = prob.shape
         for click in prompts.clicks:
             col = min(w - 1, max(0, int(click.x)))
             row = min(h - 1, max(0, int(click.y)))
             cv2.circle(prob, (col, row), 2, 1.0 if click.positive else 0.0, -1)
+        for scribble in prompts.scribbles:
+            prob[scribble_mask(scribble, h, w)] = 1.0 if scribble.positive else 0.0

@@ -1,5 +1,8 @@
+"""``python -m inference.evaluation``; see ``inference/evaluation/cli.py``."""
+
 import sys
 
 from inference.evaluation.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ from typing import Any
 
 from inference.engines import available_engines
 from inference.evaluation.coarse import COARSE_LEVELS
-from inference.evaluation.datasets import LAYOUTS, DatasetError, load_dataset
+from inference.evaluation.datasets import LAYOUTS, load_dataset
 from inference.evaluation.plot import plot_curves
 from inference.evaluation.protocols import PROTOCOLS, ProtocolOptions
 from inference.evaluation.report import summarise
@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m inference.evaluation", description=__doc__)
     parser.add_argument("--dataset", type=Path, required=True, help="dataset root folder")
     parser.add_argument("--format", choices=LAYOUTS, default="masks", help="dataset layout")
-    parser.add_argument("--classes", type=Path, help="CSV with name,class columns (default: file-name prefix)")
+    parser.add_argument(
+        "--classes", type=Path, help="CSV with name,class columns (default: file-name prefix)"
+    )
     parser.add_argument("--min-area", type=int, default=0, help="leave out objects with fewer pixels")
     parser.add_argument("--engine", choices=available_engines(), default="grabcut")
     parser.add_argument("--checkpoint", type=Path, help="model weights, for engines that take them")
@@ -55,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pipeline", choices=available_pipelines(), default="plain")
     parser.add_argument("--protocol", choices=PROTOCOLS, default="clicks")
     parser.add_argument("--max-clicks", type=int, default=20, help="interaction cap (NoC_n, FR_n)")
-    parser.add_argument("--coarse-level", type=int, default=1, help=f"1..{len(COARSE_LEVELS)}: {COARSE_LEVELS}")
+    parser.add_argument(
+        "--coarse-level", type=int, default=1, help=f"1..{len(COARSE_LEVELS)}: {COARSE_LEVELS}"
+    )
     parser.add_argument("--box-jitter", type=float, default=0.0, help="box size jitter as a fraction")
     parser.add_argument("--limit", type=int, help="evaluate only the first N objects")
     parser.add_argument("--seed", type=int, default=0)
@@ -64,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--label", help="name of this run in the plot legend")
     parser.add_argument("--json", type=Path, help="write the summary here")
     parser.add_argument("--plot", type=Path, help="write mean IoU against clicks here (PNG)")
-    parser.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier JSON runs to plot beside")
+    parser.add_argument(
+        "--compare", type=Path, nargs="*", default=[], help="earlier JSON runs to plot beside"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -72,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 def headline(summary: dict[str, Any]) -> str:
     unit = "NoS" if summary["unit"] == "scribble" else "NoC"
     parts = [
-        f"{summary['engine']}/{summary['pipeline']} on {summary['dataset']} ({summary['protocol']}, n={summary['n']})",
-        f"{unit}@85 {summary['noc85']:.2f}  {unit}@90 {summary['noc90']:.2f}  {unit}@95 {summary['noc95']:.2f}",
+        f"{summary['engine']}/{summary['pipeline']} on {summary['dataset']} "
+        f"({summary['protocol']}, n={summary['n']})",
+        "  ".join(f"{unit}@{t} {summary[f'noc{t}']:.2f}" for t in (85, 90, 95)),
         f"NoF@85 {summary['nof85']}  NoF@90 {summary['nof90']}  FR{summary['max_clicks']}@85 "
         f"{summary['fr_85']:.1f}%  FR{summary['max_clicks']}@90 {summary['fr_90']:.1f}%",
         f"{1000 * (summary['seconds_per_click'] or 0):.1f} ms per {summary['unit']} "

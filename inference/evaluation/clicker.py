@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
+from inference.masks.depth import interior_depth
 from inference.prompts import Click
-
-
-def _padded_distance(mask: np.ndarray) -> np.ndarray:
-    """Distance of each True pixel of a (H, W) bool mask to the nearest False pixel or image edge."""
-    padded = np.pad(mask.astype(np.uint8), 1, mode="constant")
-    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    return dist[1:-1, 1:-1]
 
 
 def next_click(
@@ -39,8 +32,8 @@ def next_click(
     valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
     false_negative = ground_truth & ~prediction & valid
     false_positive = ~ground_truth & prediction & valid
-    fn_dist = _padded_distance(false_negative)
-    fp_dist = _padded_distance(false_positive)
+    fn_dist = interior_depth(false_negative)
+    fp_dist = interior_depth(false_positive)
     height, width = ground_truth.shape
     for click in clicked:
         row, col = min(height - 1, max(0, int(click.y))), min(width - 1, max(0, int(click.x)))

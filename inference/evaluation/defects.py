@@ -63,7 +63,8 @@ def defective_mask(
     fraction = inside / np.maximum(sizes, 1)
     width = max(1, round(0.05 * np.sqrt(truth.sum())))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
-    band = cv2.dilate(truth.astype(np.uint8), kernel) & ~cv2.erode(truth.astype(np.uint8), kernel).astype(bool)
+    source = truth.astype(np.uint8)
+    band = cv2.dilate(source, kernel).astype(bool) & ~cv2.erode(source, kernel).astype(bool)
     in_band = np.bincount(labels.ravel(), weights=band.ravel().astype(np.float64), minlength=count) > 0
     pools = (
         np.flatnonzero(in_band),

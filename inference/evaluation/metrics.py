@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from inference.masks.depth import interior_depth
+
 
 def _valid(shape: tuple[int, ...], ignore: np.ndarray | None) -> np.ndarray:
     return np.ones(shape, dtype=bool) if ignore is None else ~ignore
@@ -39,9 +41,7 @@ def iou(ground_truth: np.ndarray, prediction: np.ndarray, ignore: np.ndarray | N
 
 def _inner_band(mask: np.ndarray, width: float) -> np.ndarray:
     """Pixels of ``mask`` within ``width`` px of its contour (the image edge is not a contour)."""
-    padded = np.pad(mask.astype(np.uint8), 1, mode="edge")
-    depth = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1]
-    return mask & (depth <= width)
+    return mask & (interior_depth(mask, edge_is_outside=False) <= width)
 
 
 def boundary_iou(
@@ -152,9 +152,7 @@ def miou_curve(histories: Sequence[History], max_interactions: int) -> list[floa
     """Mean IoU after 1, 2, ..., ``max_interactions`` interactions."""
     if not histories:
         return []
-    return [
-        sum(iou_after(h, k) for h in histories) / len(histories) for k in range(1, max_interactions + 1)
-    ]
+    return [sum(iou_after(h, k) for h in histories) / len(histories) for k in range(1, max_interactions + 1)]
 
 
 def mean_initial_iou(histories: Sequence[History]) -> float:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from inference.masks.depth import interior_depth
 from inference.prompts import Click
 
 MIN_REGION_PIXELS = 8
@@ -35,9 +36,7 @@ def _interior(region: np.ndarray) -> np.ndarray:
 
     A region too thin to keep anything keeps its deepest pixels instead.
     """
-    depth = cv2.distanceTransform(
-        np.pad(region.astype(np.uint8), 1), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-    )[1:-1, 1:-1]
+    depth = interior_depth(region)
     deepest = float(depth.max())
     inner = depth > max(1.0, BOUNDARY_FRACTION * deepest)
     return inner if inner.any() else depth >= deepest

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import cv2
 from tqdm import tqdm
 
 from inference.engines import Engine, build_engine
@@ -31,7 +30,9 @@ class EngineSpec:
         try:
             engine = build_engine(self.name, **self.options)
         except TypeError as exc:
-            raise ValueError(f"engine {self.name!r} does not take these options {self.options}: {exc}") from exc
+            raise ValueError(
+                f"engine {self.name!r} does not take these options {self.options}: {exc}"
+            ) from exc
         return wrap_engine(self.pipeline, engine)
 
 
@@ -63,7 +64,6 @@ _worker_options: ProtocolOptions | None = None
 
 def _init_worker(spec: EngineSpec, options: ProtocolOptions) -> None:
     global _worker_engine, _worker_options
-    cv2.setNumThreads(1)
     _worker_engine = spec.build()
     _worker_options = options
 

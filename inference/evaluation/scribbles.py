@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spannin
 from scipy.spatial import cKDTree
 from skimage.morphology import medial_axis
 
+from inference.masks.depth import interior_depth
 from inference.prompts import Scribble
 
 NEIGHBOUR_RADIUS = 1.5
@@ -104,10 +105,8 @@ def _longest_fitting_run(curve: np.ndarray, depth: np.ndarray, radius: float) ->
 
 def scribble_in(region: np.ndarray, positive: bool) -> Scribble:
     """The robot's scribble inside one (H, W) bool error region."""
-    skeleton, _ = medial_axis(region, return_distance=True)
-    depth = cv2.distanceTransform(np.pad(region.astype(np.uint8), 1), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[
-        1:-1, 1:-1
-    ]
+    skeleton = medial_axis(region, rng=0)
+    depth = interior_depth(region)
     if not skeleton.any():
         skeleton = depth >= depth.max()
     path = _longest_skeleton_path(skeleton)

@@ -31,7 +31,7 @@ def read_class_csv(path: Path) -> dict[str, str]:
 
 
 def resolve_class(name: str, stem: str, table: dict[str, str] | None, default: str | None = None) -> str:
-    """The class of a sample: the CSV by sample name, then by file stem, then a layout default, then the prefix."""
+    """A sample's class: the CSV by sample name, then by file stem, then a layout default, then the prefix."""
     if table is not None:
         for key in (name, stem):
             if key in table:

@@ -66,7 +66,9 @@ def paired(root: Path, image_dir: str, mask_dir: str) -> list[tuple[str, Path, P
     missing = sorted(set(masks) - set(images))
     if missing:
         shown = ", ".join(missing[:5])
-        raise DatasetError(f"{len(missing)} masks in {root / mask_dir} have no image in {image_dir}/: {shown}")
+        raise DatasetError(
+            f"{len(missing)} masks in {root / mask_dir} have no image in {image_dir}/: {shown}"
+        )
     return [(stem, images[stem], masks[stem]) for stem in sorted(masks)]
 
 
@@ -74,7 +76,9 @@ def load_masks(root: Path, classes: dict[str, str] | None) -> list[Sample]:
     for image_dir, mask_dir in MASK_FOLDER_PAIRS:
         if (root / image_dir).is_dir() and (root / mask_dir).is_dir():
             return [
-                MaskSample(name=stem, label=resolve_class(stem, stem, classes), image_path=image, mask_path=mask)
+                MaskSample(
+                    name=stem, label=resolve_class(stem, stem, classes), image_path=image, mask_path=mask
+                )
                 for stem, image, mask in paired(root, image_dir, mask_dir)
             ]
     pairs = " or ".join(f"{a}/ + {b}/" for a, b in MASK_FOLDER_PAIRS)

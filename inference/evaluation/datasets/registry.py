@@ -15,9 +15,7 @@ from inference.evaluation.datasets.sbd import load_sbd
 LAYOUTS = ("masks", "grabcut", "davis", "sbd")
 
 
-def load_dataset(
-    root: Path, layout: str, classes_csv: Path | None = None, min_area: int = 0
-) -> list[Sample]:
+def load_dataset(root: Path, layout: str, classes_csv: Path | None = None, min_area: int = 0) -> list[Sample]:
     """Every object of the dataset at ``root`` in a stable order (by file name, then object id).
 
     ``min_area``: leave out objects with fewer pixels (DAVIS-585 leaves out those under 300).
