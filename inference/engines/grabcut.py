@@ -1,8 +1,10 @@
 """GrabCut (OpenCV) as an interactive engine: no weights needed, the embedded default.
 
-Clicks and scribbles become definite foreground/background pixels, the previous mask probable foreground,
-the image border probable background; the graph cut runs on a downscaled working copy and
-the result is upscaled back to the image's resolution.
+Clicks and scribbles become definite foreground/background pixels, the previous mask
+probable foreground, the window's border probable background. The graph cut runs on a
+working copy of at most ``max_side`` pixels: of the whole image for the first click, then of
+a window around the object so far (the target crop of FocalClick, seed 002), so small objects
+are cut at a finer scale while the cost per click stays bounded.
 """
 
 from __future__ import annotations
@@ -13,26 +15,61 @@ import cv2
 import numpy as np
 
 from inference.engines.base import PreparedImage
+from inference.engines.geodesic import edge_cost, geodesic_distance
 from inference.masks.strokes import scribble_mask
 from inference.prompts import Box, Prompts, Scribble
 
 
 @dataclass(frozen=True)
 class GrabCutImage:
-    """The working copy GrabCut segments.
-
-    ``small``: (h, w, 3) uint8 BGR, the image scaled by ``scale`` (<= 1) so its longer side is
-    at most the engine's ``max_side``.
-    """
+    """The image GrabCut segments: ``bgr`` at full size, ``small`` scaled by ``scale`` (<= 1)
+    so its longer side is at most the engine's ``max_side``."""
 
     width: int
     height: int
     scale: float
+    bgr: np.ndarray
     small: np.ndarray
 
     @property
     def nbytes(self) -> int:
-        return int(self.small.nbytes)
+        return int(self.bgr.nbytes + self.small.nbytes)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of the image one step works on: image pixels [x0, x1) x [y0, y1), ``scale``
+    working pixels per image pixel."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    scale: float
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the working copy."""
+        return (
+            max(1, round((self.x1 - self.x0) * self.scale)),
+            max(1, round((self.y1 - self.y0) * self.scale)),
+        )
+
+    def point(self, x: float, y: float) -> tuple[int, int]:
+        """Image (x, y) → working (column, row), clamped to the working copy."""
+        width, height = self.size
+        col = int((x - self.x0) * self.scale)
+        row = int((y - self.y0) * self.scale)
+        return min(width - 1, max(0, col)), min(height - 1, max(0, row))
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x < self.x1 and self.y0 <= y < self.y1
+
+    def scribble(self, scribble: Scribble, thickness: float | None = None) -> np.ndarray:
+        width, height = self.size
+        if thickness is not None:
+            scribble = Scribble(points=scribble.points, thickness=thickness, positive=scribble.positive)
+        return scribble_mask(scribble, height, width, self.scale, (self.x0, self.y0))
 
 
 class GrabCutEngine:
@@ -44,10 +81,14 @@ class GrabCutEngine:
     longer side (at least 2 px).
     ``seed_radius``: radius of the probable-foreground disk around positive clicks when there
     is no previous mask, as a fraction of the working copy's shorter side.
+    ``border``: width of the probable-background band along the working copy's edge, as a
+    fraction of its longer side.
+    ``context``: once there is a mask or a box, the window is their bounding box (with the
+    positive clicks) grown by this fraction of its longer side on every side; None keeps the
+    whole image.
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
-    ``border``: width of the probable-background border band, as a fraction of the longer side.
     """
 
     name = "grabcut"
@@ -59,14 +100,24 @@ class GrabCutEngine:
         click_radius: float = 0.012,
         seed_radius: float = 0.12,
         border: float = 0.02,
+        context: float | None = None,
+        grow: float | None = None,
+        geodesic: float | None = None,
+        certainty: float | None = None,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
+        if context is not None and context < 0:
+            raise ValueError("context must be >= 0")
         self.max_side = max_side
         self.iterations = iterations
         self.click_radius = click_radius
         self.seed_radius = seed_radius
         self.border = border
+        self.context = context
+        self.grow = grow
+        self.geodesic = geodesic
+        self.certainty = certainty
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -74,11 +125,12 @@ class GrabCutEngine:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {image.shape} {image.dtype}")
         height, width = image.shape[:2]
         scale = min(1.0, self.max_side / max(height, width))
-        bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+        bgr = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        small = bgr
         if scale < 1.0:
             size = (max(1, round(width * scale)), max(1, round(height * scale)))
-            bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
-        return GrabCutImage(width=width, height=height, scale=scale, small=np.ascontiguousarray(bgr))
+            small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        return GrabCutImage(width=width, height=height, scale=scale, bgr=bgr, small=small)
 
     def predict(
         self,
@@ -93,63 +145,159 @@ class GrabCutEngine:
         if not prompts.has_positive and prompts.box is None and not has_previous:
             return np.zeros((prepared.height, prepared.width), dtype=np.float32)
 
-        labels = self._initial_labels(prepared, prompts, previous_mask if has_previous else None)
-        small_fg = self._cut(prepared.small, labels)
+        previous = previous_mask if has_previous else None
+        window = self._window(prepared, prompts, previous)
+        work = self._working_copy(prepared, window)
+        labels = self._initial_labels(window, prompts, previous)
+        if self.geodesic is not None:
+            self._geodesic_prior(labels, work, window, prompts)
+        foreground = self._cut(work, labels)
         if prompts.has_positive:
-            small_fg = self._keep_clicked_regions(small_fg, prompts, prepared.scale)
-        prob = cv2.resize(
-            small_fg.astype(np.float32),
-            (prepared.width, prepared.height),
+            foreground = self._keep_clicked_regions(foreground, prompts, window)
+        prob = np.zeros((prepared.height, prepared.width), dtype=np.float32)
+        prob[window.y0 : window.y1, window.x0 : window.x1] = cv2.resize(
+            foreground.astype(np.float32),
+            (window.x1 - window.x0, window.y1 - window.y0),
             interpolation=cv2.INTER_LINEAR,
         )
-        self._stamp_clicks_full_res(prob, prompts)
+        self._stamp_full_res(prob, prompts)
         return prob
 
-    def _initial_labels(
-        self, prepared: GrabCutImage, prompts: Prompts, previous_mask: np.ndarray | None
-    ) -> np.ndarray:
-        h, w = prepared.small.shape[:2]
-        s = prepared.scale
+    def _window(self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None) -> Window:
+        whole = Window(0, 0, prepared.width, prepared.height, prepared.scale)
+        if self.context is None or (previous is None and prompts.box is None):
+            return whole
+        xs: list[float] = [c.x for c in prompts.positive_clicks]
+        ys: list[float] = [c.y for c in prompts.positive_clicks]
+        for scribble in prompts.scribbles:
+            if scribble.positive:
+                xs.extend(p[0] for p in scribble.points)
+                ys.extend(p[1] for p in scribble.points)
+        if previous is not None:
+            rows = np.flatnonzero(previous.any(axis=1))
+            cols = np.flatnonzero(previous.any(axis=0))
+            xs += [float(cols[0]), float(cols[-1] + 1)]
+            ys += [float(rows[0]), float(rows[-1] + 1)]
+        if prompts.box is not None:
+            xs += [prompts.box.x0, prompts.box.x1]
+            ys += [prompts.box.y0, prompts.box.y1]
+        margin = self.context * max(max(xs) - min(xs), max(ys) - min(ys), 16.0)
+        x0 = max(0, int(min(xs) - margin))
+        y0 = max(0, int(min(ys) - margin))
+        x1 = min(prepared.width, int(np.ceil(max(xs) + margin)) + 1)
+        y1 = min(prepared.height, int(np.ceil(max(ys) + margin)) + 1)
+        if (x1 - x0) * (y1 - y0) >= 0.9 * prepared.width * prepared.height:
+            return whole
+        scale = min(1.0, self.max_side / max(x1 - x0, y1 - y0))
+        return Window(x0, y0, x1, y1, scale)
+
+    @staticmethod
+    def _working_copy(prepared: GrabCutImage, window: Window) -> np.ndarray:
+        if (window.x0, window.y0, window.x1, window.y1) == (0, 0, prepared.width, prepared.height):
+            return prepared.small
+        crop = prepared.bgr[window.y0 : window.y1, window.x0 : window.x1]
+        if window.scale >= 1.0:
+            return np.ascontiguousarray(crop)
+        return cv2.resize(crop, window.size, interpolation=cv2.INTER_AREA)
+
+    def _initial_labels(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray:
+        w, h = window.size
         labels = np.full((h, w), cv2.GC_PR_BGD, dtype=np.uint8)
         seed = max(3, round(self.seed_radius * min(h, w)))
-        if previous_mask is not None:
-            small_prev = cv2.resize(previous_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
-            labels[small_prev > 0] = cv2.GC_PR_FGD
-        elif prompts.box is None:
+        if previous is not None:
+            crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
+            inside = cv2.resize(crop, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+            labels[inside] = cv2.GC_PR_FGD
+            if self.grow is not None:
+                self._grow_clicks(labels, window, prompts, inside, seed)
+        elif prompts.box is None and self.geodesic is None:
             for click in prompts.positive_clicks:
-                cv2.circle(labels, self._point(click.x, click.y, s), seed, int(cv2.GC_PR_FGD), -1)
+                cv2.circle(labels, window.point(click.x, click.y), seed, int(cv2.GC_PR_FGD), -1)
             for scribble in prompts.scribbles:
                 if scribble.positive:
-                    near = Scribble(points=scribble.points, thickness=2 * seed / s, positive=True)
-                    labels[scribble_mask(near, h, w, s)] = cv2.GC_PR_FGD
+                    labels[window.scribble(scribble, thickness=2 * seed / window.scale)] = cv2.GC_PR_FGD
         band = max(1, round(self.border * max(h, w)))
         border = np.ones((h, w), dtype=bool)
         border[band:-band, band:-band] = False
         labels[border & (labels == cv2.GC_PR_FGD)] = cv2.GC_PR_BGD
         if prompts.box is not None:
-            self._apply_box(labels, prompts.box, s, fill_inside=previous_mask is None)
+            self._apply_box(labels, prompts.box, window, fill_inside=previous is None)
         radius = max(2, round(self.click_radius * max(h, w)))
         for click in prompts.clicks:
-            value = cv2.GC_FGD if click.positive else cv2.GC_BGD
-            cv2.circle(labels, self._point(click.x, click.y, s), radius, int(value), -1)
+            if window.contains(click.x, click.y):
+                value = cv2.GC_FGD if click.positive else cv2.GC_BGD
+                cv2.circle(labels, window.point(click.x, click.y), radius, int(value), -1)
         for scribble in prompts.scribbles:
-            labels[scribble_mask(scribble, h, w, s)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
+            labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
 
-    @staticmethod
-    def _apply_box(labels: np.ndarray, box: Box, scale: float, fill_inside: bool) -> None:
+    def _grow_clicks(
+        self, labels: np.ndarray, window: Window, prompts: Prompts, inside: np.ndarray, seed: int
+    ) -> None:
+        """Around a click the previous mask got wrong, mark a probable disk of its own label.
+
+        The radius is ``grow`` times the click's distance to the previous mask's edge (the
+        depth of the region the click corrects), at most the first click's seed radius.
+        """
+        to_inside = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 3)
+        to_outside = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
+        assert self.grow is not None
+        for click in prompts.clicks:
+            if not window.contains(click.x, click.y):
+                continue
+            col, row = window.point(click.x, click.y)
+            depth = float(to_inside[row, col] if click.positive else to_outside[row, col])
+            if depth <= 0:
+                continue
+            radius = max(2, round(min(seed, self.grow * depth)))
+            value = cv2.GC_PR_FGD if click.positive else cv2.GC_PR_BGD
+            cv2.circle(labels, (col, row), radius, int(value), -1)
+
+    def _geodesic_prior(self, labels: np.ndarray, work: np.ndarray, window: Window, prompts: Prompts) -> None:
+        """Relabel the probable pixels by which seeds reach them first along image edges.
+
+        Positive seeds: positive clicks and scribbles. Negative seeds: negative clicks and
+        scribbles, and the window's border band unless a box bounds the object. A probable
+        pixel nearer a positive seed than any negative one becomes probable foreground; a
+        probable-foreground pixel nearer a negative click than any positive seed becomes
+        probable background.
+        """
+        assert self.geodesic is not None
         h, w = labels.shape
-        x0 = int(np.clip(np.floor(box.x0 * scale), 0, w - 1))
-        y0 = int(np.clip(np.floor(box.y0 * scale), 0, h - 1))
-        x1 = int(np.clip(np.ceil(box.x1 * scale), x0 + 1, w))
-        y1 = int(np.clip(np.ceil(box.y1 * scale), y0 + 1, h))
+        positive = labels == cv2.GC_FGD
+        negative = labels == cv2.GC_BGD
+        if not positive.any():
+            return
+        cost = edge_cost(work, self.geodesic)
+        to_positive = geodesic_distance(cost, positive)
+        to_negative = geodesic_distance(cost, negative)
+        to_border = np.full((h, w), np.inf)
+        if prompts.box is None:
+            band = max(1, round(self.border * max(h, w)))
+            border = np.ones((h, w), dtype=bool)
+            border[band:-band, band:-band] = False
+            to_border = geodesic_distance(cost, border & ~positive)
+        probable = (labels == cv2.GC_PR_FGD) | (labels == cv2.GC_PR_BGD)
+        labels[probable & (to_positive < np.minimum(to_negative, to_border))] = cv2.GC_PR_FGD
+        labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_positive)] = cv2.GC_PR_BGD
+        if self.certainty is not None:
+            labels[probable & (to_negative * self.certainty < to_positive)] = cv2.GC_BGD
+
+    @staticmethod
+    def _apply_box(labels: np.ndarray, box: Box, window: Window, fill_inside: bool) -> None:
+        h, w = labels.shape
+        s = window.scale
+        x0 = int(np.clip(np.floor((box.x0 - window.x0) * s), 0, w - 1))
+        y0 = int(np.clip(np.floor((box.y0 - window.y0) * s), 0, h - 1))
+        x1 = int(np.clip(np.ceil((box.x1 - window.x0) * s), x0 + 1, w))
+        y1 = int(np.clip(np.ceil((box.y1 - window.y0) * s), y0 + 1, h))
         outside = np.ones((h, w), dtype=bool)
         outside[y0:y1, x0:x1] = False
         labels[outside] = cv2.GC_BGD
         if fill_inside:
             labels[y0:y1, x0:x1] = cv2.GC_PR_FGD
 
-    def _cut(self, small: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    def _cut(self, work: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Run GrabCut; returns the (h, w) bool foreground of the working copy."""
         has_fg = np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()
         has_bg = np.isin(labels, (cv2.GC_BGD, cv2.GC_PR_BGD)).any()
@@ -159,7 +307,7 @@ class GrabCutEngine:
         bgd_model = np.zeros((1, 65), np.float64)
         fgd_model = np.zeros((1, 65), np.float64)
         cv2.grabCut(
-            small,
+            work,
             labels,
             None,  # type: ignore[call-overload]  # the stubs miss that rect may be None with a mask
             bgd_model,
@@ -169,29 +317,25 @@ class GrabCutEngine:
         )
         return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD))
 
-    @classmethod
-    def _keep_clicked_regions(cls, foreground: np.ndarray, prompts: Prompts, scale: float) -> np.ndarray:
+    @staticmethod
+    def _keep_clicked_regions(foreground: np.ndarray, prompts: Prompts, window: Window) -> np.ndarray:
         """Keep the 8-connected regions of a (h, w) bool mask that hold a positive click or scribble."""
         count, regions = cv2.connectedComponents(foreground.astype(np.uint8), connectivity=8)
         if count <= 2:
             return foreground
-        h, w = foreground.shape
         keep = set()
         for click in prompts.positive_clicks:
-            col, row = cls._point(click.x, click.y, scale)
-            keep.add(int(regions[min(row, h - 1), min(col, w - 1)]))
+            if window.contains(click.x, click.y):
+                col, row = window.point(click.x, click.y)
+                keep.add(int(regions[row, col]))
         for scribble in prompts.scribbles:
             if scribble.positive:
-                keep.update(np.unique(regions[scribble_mask(scribble, h, w, scale)]).tolist())
+                keep.update(np.unique(regions[window.scribble(scribble)]).tolist())
         keep.discard(0)
         return np.isin(regions, list(keep))
 
     @staticmethod
-    def _point(x: float, y: float, scale: float) -> tuple[int, int]:
-        return (int(x * scale), int(y * scale))
-
-    @staticmethod
-    def _stamp_clicks_full_res(prob: np.ndarray, prompts: Prompts) -> None:
+    def _stamp_full_res(prob: np.ndarray, prompts: Prompts) -> None:
         """Clicked and scribbled pixels always take their label, whatever the downscaling did."""
         h, w = prob.shape
         for click in prompts.clicks:

@@ -10,7 +10,7 @@ from typing import Any
 
 from inference.engines import available_engines
 from inference.evaluation.coarse import COARSE_LEVELS
-from inference.evaluation.datasets import LAYOUTS, load_dataset
+from inference.evaluation.datasets import LAYOUTS, Sample, load_dataset
 from inference.evaluation.plot import plot_curves
 from inference.evaluation.protocols import PROTOCOLS, ProtocolOptions
 from inference.evaluation.report import summarise
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--box-jitter", type=float, default=0.0, help="box size jitter as a fraction")
     parser.add_argument("--limit", type=int, help="evaluate only the first N objects")
+    parser.add_argument("--limit-per-class", type=int, help="evaluate only the first N objects of each class")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--by-class", action="store_true", help="objects of one class in a row")
@@ -73,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def first_per_class(samples: list[Sample], per_class: int) -> list[Sample]:
+    """The first ``per_class`` objects of every class, in dataset order (a balanced quick subset)."""
+    seen: dict[str, int] = {}
+    kept = []
+    for sample in samples:
+        if seen.get(sample.label, 0) < per_class:
+            seen[sample.label] = seen.get(sample.label, 0) + 1
+            kept.append(sample)
+    return kept
 
 
 def headline(summary: dict[str, Any]) -> str:
@@ -111,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         earlier = [json.loads(path.read_text()) for path in args.compare]
     except (ValueError, OSError) as exc:
         parser.error(str(exc))
+    if args.limit_per_class is not None:
+        samples = first_per_class(samples, args.limit_per_class)
     if args.limit is not None:
         samples = samples[: args.limit]
     outcome = evaluate(

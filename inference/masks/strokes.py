@@ -8,18 +8,25 @@ import numpy as np
 from inference.prompts import Scribble
 
 
-def scribble_mask(scribble: Scribble, height: int, width: int, scale: float = 1.0) -> np.ndarray:
-    """The (height, width) bool pixels a scribble covers, its coordinates multiplied by ``scale``.
+def scribble_mask(
+    scribble: Scribble,
+    height: int,
+    width: int,
+    scale: float = 1.0,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """The (height, width) bool pixels a scribble covers in a view of the image.
+
+    The view starts at image pixel ``origin`` (x, y) and has ``scale`` view pixels per image
+    pixel; the whole image at full size is the default.
 
     A stroke ``thickness`` px wide: every pixel within (thickness - 1) / 2 of the centre line,
     so a 3 px scribble is exactly 3 px across.
     """
     centre = np.zeros((height, width), dtype=np.uint8)
-    points = np.round(np.asarray(scribble.points, dtype=np.float64) * scale).astype(np.int32)
-    points[:, 0] = np.clip(points[:, 0], 0, width - 1)
-    points[:, 1] = np.clip(points[:, 1], 0, height - 1)
+    points = np.round((np.asarray(scribble.points, dtype=np.float64) - origin) * scale).astype(np.int32)
     if len(points) == 1:
-        centre[points[0, 1], points[0, 0]] = 1
+        cv2.circle(centre, (int(points[0, 0]), int(points[0, 1])), 0, 1, -1)
     else:
         cv2.polylines(centre, [points.reshape(-1, 1, 2)], False, 1, 1, cv2.LINE_8)
     radius = max(0.0, (scribble.thickness * scale - 1.0) / 2.0)
