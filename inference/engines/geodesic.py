@@ -21,10 +21,31 @@ def edge_cost(bgr: np.ndarray, weight: float) -> np.ndarray:
     return 1.0 + weight * (magnitude / mean).astype(np.float64)
 
 
-def geodesic_distance(cost: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """Geodesic distance of every pixel to the nearest True pixel of ``seeds`` (inf without seeds)."""
-    rows, cols = np.nonzero(seeds)
-    if rows.size == 0:
-        return np.full(cost.shape, np.inf)
-    distances, _ = MCP_Geometric(cost).find_costs(list(zip(rows.tolist(), cols.tolist(), strict=True)))
-    return np.asarray(distances)
+class GeodesicField:
+    """Geodesic distances over one (h, w, 3) BGR image, computed on a copy of at most
+    ``max_side`` pixels and returned at the image's size, in the image's pixel units."""
+
+    def __init__(self, bgr: np.ndarray, weight: float, max_side: int) -> None:
+        self.height, self.width = bgr.shape[:2]
+        self.scale = min(1.0, max_side / max(self.height, self.width))
+        small = bgr
+        if self.scale < 1.0:
+            size = (max(1, round(self.width * self.scale)), max(1, round(self.height * self.scale)))
+            small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        self.cost = edge_cost(small, weight)
+
+    def distance(self, seeds: np.ndarray) -> np.ndarray:
+        """Distance of every pixel to the nearest True pixel of the (h, w) ``seeds`` (inf without)."""
+        if not seeds.any():
+            return np.full((self.height, self.width), np.inf)
+        small_h, small_w = self.cost.shape
+        rows, cols = np.nonzero(seeds)
+        starts = {
+            (min(small_h - 1, int(r * self.scale)), min(small_w - 1, int(c * self.scale)))
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        }
+        distances, _ = MCP_Geometric(self.cost).find_costs(sorted(starts))
+        distances = np.asarray(distances, dtype=np.float32) / self.scale
+        if self.scale < 1.0:
+            distances = cv2.resize(distances, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+        return distances

@@ -1,7 +1,8 @@
 """GrabCut (OpenCV) as an interactive engine: no weights needed, the embedded default.
 
 Clicks and scribbles become definite foreground/background pixels, the previous mask
-probable foreground, the window's border probable background. The graph cut runs on a
+probable foreground, the window's border probable background, and a geodesic prior decides
+which probable pixels the clicks reach across the fewest colour edges. The graph cut runs on a
 working copy of at most ``max_side`` pixels: of the whole image for the first click, then of
 a window around the object so far (the target crop of FocalClick, seed 002), so small objects
 are cut at a finer scale while the cost per click stays bounded.
@@ -15,7 +16,7 @@ import cv2
 import numpy as np
 
 from inference.engines.base import PreparedImage
-from inference.engines.geodesic import edge_cost, geodesic_distance
+from inference.engines.geodesic import GeodesicField
 from inference.masks.strokes import scribble_mask
 from inference.prompts import Box, Prompts, Scribble
 
@@ -86,9 +87,17 @@ class GrabCutEngine:
     ``context``: once there is a mask or a box, the window is their bounding box (with the
     positive clicks) grown by this fraction of its longer side on every side; None keeps the
     whole image.
+    ``grow``: a click the previous mask got wrong marks a probable disk of its own label,
+    ``grow`` times its distance to the mask's edge in radius (None: only the click's disk).
+    ``geodesic``: weight of colour edges in the geodesic prior (None: no prior, and the first
+    click seeds a disk of ``seed_radius`` instead); computed on at most ``geodesic_side`` px.
+    ``certainty``: a probable pixel ``certainty`` times nearer (geodesically) to a negative
+    seed than to any positive one becomes definite background (None: never).
+    ``local_update``: keep the previous mask except the changed region holding the latest click.
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
+    The defaults are the settings measured best on COCO MVal (``docs/BENCHMARKS.md``).
     """
 
     name = "grabcut"
@@ -96,14 +105,16 @@ class GrabCutEngine:
     def __init__(
         self,
         max_side: int = 320,
-        iterations: int = 3,
+        iterations: int = 1,
         click_radius: float = 0.012,
         seed_radius: float = 0.12,
         border: float = 0.02,
-        context: float | None = None,
-        grow: float | None = None,
-        geodesic: float | None = None,
-        certainty: float | None = None,
+        context: float | None = 0.4,
+        grow: float | None = 0.8,
+        geodesic: float | None = 10.0,
+        certainty: float | None = 2.0,
+        geodesic_side: int = 160,
+        local_update: bool = True,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
@@ -118,6 +129,8 @@ class GrabCutEngine:
         self.grow = grow
         self.geodesic = geodesic
         self.certainty = certainty
+        self.geodesic_side = geodesic_side
+        self.local_update = local_update
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -160,8 +173,29 @@ class GrabCutEngine:
             (window.x1 - window.x0, window.y1 - window.y0),
             interpolation=cv2.INTER_LINEAR,
         )
+        if self.local_update and previous is not None:
+            prob = self._changed_region_at_latest(prob, previous, prompts)
         self._stamp_full_res(prob, prompts)
         return prob
+
+    @staticmethod
+    def _changed_region_at_latest(prob: np.ndarray, previous: np.ndarray, prompts: Prompts) -> np.ndarray:
+        """Keep the previous mask except the changed region that holds the latest click.
+
+        Clicks correct one place; a graph cut that also flips distant regions (a new colour
+        model) would undo earlier corrections there, so those changes are dropped.
+        """
+        if not prompts.clicks:
+            return prob
+        latest = prompts.clicks[-1]
+        h, w = prob.shape
+        row, col = min(h - 1, max(0, int(latest.y))), min(w - 1, max(0, int(latest.x)))
+        changed = (prob >= 0.5) != previous
+        count, regions = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
+        label = int(regions[row, col])
+        if count <= 2 or label == 0:
+            return prob if label else previous.astype(np.float32)
+        return np.where(regions == label, prob, previous.astype(np.float32)).astype(np.float32)
 
     def _window(self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None) -> Window:
         whole = Window(0, 0, prepared.width, prepared.height, prepared.scale)
@@ -268,15 +302,15 @@ class GrabCutEngine:
         negative = labels == cv2.GC_BGD
         if not positive.any():
             return
-        cost = edge_cost(work, self.geodesic)
-        to_positive = geodesic_distance(cost, positive)
-        to_negative = geodesic_distance(cost, negative)
+        field = GeodesicField(work, self.geodesic, self.geodesic_side)
+        to_positive = field.distance(positive)
+        to_negative = field.distance(negative)
         to_border = np.full((h, w), np.inf)
         if prompts.box is None:
             band = max(1, round(self.border * max(h, w)))
             border = np.ones((h, w), dtype=bool)
             border[band:-band, band:-band] = False
-            to_border = geodesic_distance(cost, border & ~positive)
+            to_border = field.distance(border & ~positive)
         probable = (labels == cv2.GC_PR_FGD) | (labels == cv2.GC_PR_BGD)
         labels[probable & (to_positive < np.minimum(to_negative, to_border))] = cv2.GC_PR_FGD
         labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_positive)] = cv2.GC_PR_BGD

@@ -26,6 +26,8 @@ def _option_value(text: str) -> Any:
             pass
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    if text.lower() == "none":
+        return None
     return text
 
 

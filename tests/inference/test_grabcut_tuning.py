@@ -1,0 +1,75 @@
+"""What each measured GrabCut refinement does: geodesic prior, target window, local update."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference.engines.geodesic import GeodesicField
+from inference.engines.grabcut import GrabCutEngine
+from inference.evaluation.metrics import iou
+from inference.prompts import Click, Prompts
+from inference.synthetic import textured_background
+
+
+def two_squares(gap_colour: int) -> np.ndarray:
+    """Two identical light squares on the left and right, split by a vertical band."""
+    image = np.full((60, 120, 3), 200, dtype=np.uint8)
+    image[:, 55:65] = gap_colour
+    return image
+
+
+def test_geodesic_distance_grows_across_an_edge() -> None:
+    seeds = np.zeros((60, 120), dtype=bool)
+    seeds[30, 40] = True
+    flat = GeodesicField(two_squares(200), weight=10.0, max_side=200).distance(seeds)
+    edged = GeodesicField(two_squares(20), weight=10.0, max_side=200).distance(seeds)
+    assert flat[30, 80] == np.float32(flat[30, 80])  # finite
+    assert flat[30, 80] < 45.0  # about the Euclidean 40 px on a flat image
+    assert edged[30, 80] > 1.5 * flat[30, 80]  # crossing the dark band costs much more
+    assert abs(edged[30, 20] - flat[30, 20]) < 1.0  # on the seed's own side nothing changes
+
+
+def scene_with_twin_objects() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    image = textured_background(400, 300, rng)
+    left = np.zeros((300, 400), dtype=bool)
+    left[100:160, 40:110] = True
+    right = np.zeros_like(left)
+    right[100:160, 290:360] = True
+    image[left | right] = (230, 40, 40)
+    return image, left, right
+
+
+def test_the_geodesic_prior_keeps_a_same_coloured_twin_out() -> None:
+    image, left, right = scene_with_twin_objects()
+    prompts = Prompts(clicks=(Click(x=75, y=130, positive=True),))
+    engine = GrabCutEngine(geodesic=10.0, certainty=2.0)
+    mask = engine.predict(engine.prepare(image), prompts, None) >= 0.5
+    assert iou(left, mask) >= 0.85
+    assert (mask & right).sum() < 0.05 * right.sum()
+
+
+def test_the_window_leaves_everything_far_from_the_object_untouched() -> None:
+    image, left, right = scene_with_twin_objects()
+    engine = GrabCutEngine(context=0.4)
+    prompts = Prompts(clicks=(Click(x=75, y=130, positive=True),))
+    probability = engine.predict(engine.prepare(image), prompts, left)
+    assert iou(left, probability >= 0.5) >= 0.85
+    assert float(probability[:, 200:].max()) == 0.0  # the window ends well before the twin
+
+
+def test_a_local_update_only_changes_the_region_of_the_latest_click() -> None:
+    image, left, right = scene_with_twin_objects()
+    previous = left.copy()
+    previous[100:160, 80:110] = False  # the right part of the object is missing
+    stray = np.zeros_like(left)
+    stray[250:270, 150:170] = True  # a wrong blob on the background, far away
+    previous |= stray
+    prompts = Prompts(clicks=(Click(x=75, y=130, positive=True), Click(x=95, y=130, positive=True)))
+    local = GrabCutEngine(local_update=True)
+    free = GrabCutEngine(local_update=False)
+    local_mask = local.predict(local.prepare(image), prompts, previous) >= 0.5
+    free_mask = free.predict(free.prepare(image), prompts, previous) >= 0.5
+    assert (free_mask & stray).sum() < stray.sum()  # a free graph cut drops the distant blob
+    assert (local_mask & stray).sum() == stray.sum()  # the local update leaves it for its own click
+    assert (local_mask & left)[100:160, 80:110].mean() > 0.9  # and fills the clicked part
