@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def run_label(summary: dict[str, Any]) -> str:
@@ -27,6 +28,7 @@ def plot_curves(summaries: Sequence[dict[str, Any]], out: Path, title: str | Non
     axes.set_xlabel(f"number of {unit}s")
     axes.set_ylabel("mean IoU")
     axes.set_ylim(0.0, 1.0)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(alpha=0.3)
     for threshold in (0.85, 0.90):
         axes.axhline(threshold, color="grey", linewidth=0.6, linestyle="--")
