@@ -163,7 +163,7 @@ class GrabCutEngine:
         work = self._working_copy(prepared, window)
         labels = self._initial_labels(window, prompts, previous)
         if self.geodesic is not None:
-            self._geodesic_prior(labels, work, window, prompts)
+            self._geodesic_prior(labels, work, prompts, self.geodesic)
         foreground = self._cut(work, labels)
         if prompts.has_positive:
             foreground = self._keep_clicked_regions(foreground, prompts, window)
@@ -243,7 +243,7 @@ class GrabCutEngine:
             inside = cv2.resize(crop, (w, h), interpolation=cv2.INTER_NEAREST) > 0
             labels[inside] = cv2.GC_PR_FGD
             if self.grow is not None:
-                self._grow_clicks(labels, window, prompts, inside, seed)
+                self._grow_clicks(labels, window, prompts, inside, seed, self.grow)
         elif prompts.box is None and self.geodesic is None:
             for click in prompts.positive_clicks:
                 cv2.circle(labels, window.point(click.x, click.y), seed, int(cv2.GC_PR_FGD), -1)
@@ -265,8 +265,9 @@ class GrabCutEngine:
             labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
 
+    @staticmethod
     def _grow_clicks(
-        self, labels: np.ndarray, window: Window, prompts: Prompts, inside: np.ndarray, seed: int
+        labels: np.ndarray, window: Window, prompts: Prompts, inside: np.ndarray, seed: int, grow: float
     ) -> None:
         """Around a click the previous mask got wrong, mark a probable disk of its own label.
 
@@ -275,7 +276,6 @@ class GrabCutEngine:
         """
         to_inside = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 3)
         to_outside = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
-        assert self.grow is not None
         for click in prompts.clicks:
             if not window.contains(click.x, click.y):
                 continue
@@ -283,11 +283,11 @@ class GrabCutEngine:
             depth = float(to_inside[row, col] if click.positive else to_outside[row, col])
             if depth <= 0:
                 continue
-            radius = max(2, round(min(seed, self.grow * depth)))
+            radius = max(2, round(min(seed, grow * depth)))
             value = cv2.GC_PR_FGD if click.positive else cv2.GC_PR_BGD
             cv2.circle(labels, (col, row), radius, int(value), -1)
 
-    def _geodesic_prior(self, labels: np.ndarray, work: np.ndarray, window: Window, prompts: Prompts) -> None:
+    def _geodesic_prior(self, labels: np.ndarray, work: np.ndarray, prompts: Prompts, weight: float) -> None:
         """Relabel the probable pixels by which seeds reach them first along image edges.
 
         Positive seeds: positive clicks and scribbles. Negative seeds: negative clicks and
@@ -296,13 +296,12 @@ class GrabCutEngine:
         probable-foreground pixel nearer a negative click than any positive seed becomes
         probable background.
         """
-        assert self.geodesic is not None
         h, w = labels.shape
         positive = labels == cv2.GC_FGD
         negative = labels == cv2.GC_BGD
         if not positive.any():
             return
-        field = GeodesicField(work, self.geodesic, self.geodesic_side)
+        field = GeodesicField(work, weight, self.geodesic_side)
         to_positive = field.distance(positive)
         to_negative = field.distance(negative)
         to_border = np.full((h, w), np.inf)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,18 +18,20 @@ from inference.evaluation.report import summarise
 from inference.evaluation.runner import EngineSpec, evaluate
 from inference.pipelines import available_pipelines
 
+_KEYWORDS: dict[str, Any] = {"true": True, "false": False, "none": None}
+
 
 def _option_value(text: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if text.lower() == "none":
-        return None
-    return text
+    """An engine option's value: a keyword (true, false, none), a number, or the text itself."""
+    if text.lower() in _KEYWORDS:
+        return _KEYWORDS[text.lower()]
+    number = re.fullmatch(r"[+-]?\d+", text)
+    if number:
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _engine_option(text: str) -> tuple[str, Any]:

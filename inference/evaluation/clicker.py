@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from inference.evaluation.errors import error_masks
 from inference.masks.depth import interior_depth
 from inference.prompts import Click
 
@@ -29,9 +30,7 @@ def next_click(
     a click gets the next-deepest error point instead of the same one forever.
     Ties go to the first pixel in row-major order, so the robot is deterministic.
     """
-    valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
-    false_negative = ground_truth & ~prediction & valid
-    false_positive = ~ground_truth & prediction & valid
+    false_negative, false_positive = error_masks(ground_truth, prediction, ignore)
     fn_dist = interior_depth(false_negative)
     fp_dist = interior_depth(false_positive)
     height, width = ground_truth.shape

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from inference.evaluation.errors import error_masks
 from inference.masks.depth import interior_depth
 from inference.prompts import Click
 
@@ -50,12 +51,9 @@ def simulate_clicks(
     ignore: np.ndarray | None = None,
 ) -> list[Click]:
     """Algorithm 2 on one prediction: up to ``max_points`` clicks, positive in false negatives."""
-    valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
     points: list[Click] = []
-    for errors, positive in (
-        (ground_truth & ~prediction & valid, True),
-        (~ground_truth & prediction & valid, False),
-    ):
+    false_negative, false_positive = error_masks(ground_truth, prediction, ignore)
+    for errors, positive in ((false_negative, True), (false_positive, False)):
         count, labels, stats, _ = cv2.connectedComponentsWithStats(errors.astype(np.uint8), connectivity=8)
         for label in range(1, count):
             area = int(stats[label, cv2.CC_STAT_AREA])

@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spannin
 from scipy.spatial import cKDTree
 from skimage.morphology import medial_axis
 
+from inference.evaluation.errors import error_masks
 from inference.masks.depth import interior_depth
 from inference.prompts import Scribble
 
@@ -31,12 +32,9 @@ def largest_error_region(
     ground_truth: np.ndarray, prediction: np.ndarray, ignore: np.ndarray | None = None
 ) -> tuple[np.ndarray, bool] | None:
     """The largest 8-connected false-negative or false-positive region and whether it is a false negative."""
-    valid = np.ones_like(ground_truth, dtype=bool) if ignore is None else ~ignore
     best: tuple[int, np.ndarray, bool] | None = None
-    for errors, positive in (
-        (ground_truth & ~prediction & valid, True),
-        (~ground_truth & prediction & valid, False),
-    ):
+    false_negative, false_positive = error_masks(ground_truth, prediction, ignore)
+    for errors, positive in ((false_negative, True), (false_positive, False)):
         count, labels, stats, _ = cv2.connectedComponentsWithStats(errors.astype(np.uint8), connectivity=8)
         if count <= 1:
             continue
