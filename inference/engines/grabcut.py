@@ -94,6 +94,8 @@ class GrabCutEngine:
     ``certainty``: a probable pixel ``certainty`` times nearer (geodesically) to a negative
     seed than to any positive one becomes definite background (None: never).
     ``local_update``: keep the previous mask except the changed region holding the latest click.
+    ``refine_first``: cut the first click twice: on the whole image, then in the window around
+    that first result, as for later clicks.
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
@@ -115,6 +117,7 @@ class GrabCutEngine:
         certainty: float | None = 2.0,
         geodesic_side: int = 160,
         local_update: bool = True,
+        refine_first: bool = False,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
@@ -131,6 +134,7 @@ class GrabCutEngine:
         self.certainty = certainty
         self.geodesic_side = geodesic_side
         self.local_update = local_update
+        self.refine_first = refine_first
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -159,6 +163,15 @@ class GrabCutEngine:
             return np.zeros((prepared.height, prepared.width), dtype=np.float32)
 
         previous = previous_mask if has_previous else None
+        if previous is None and self.refine_first and prompts.box is None:
+            first = self._step(prepared, prompts, None) >= 0.5
+            if first.any():
+                return self._step(prepared, prompts, first, local=False)
+        return self._step(prepared, prompts, previous)
+
+    def _step(
+        self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None, local: bool = True
+    ) -> np.ndarray:
         window = self._window(prepared, prompts, previous)
         work = self._working_copy(prepared, window)
         labels = self._initial_labels(window, prompts, previous)
@@ -173,7 +186,7 @@ class GrabCutEngine:
             (window.x1 - window.x0, window.y1 - window.y0),
             interpolation=cv2.INTER_LINEAR,
         )
-        if self.local_update and previous is not None:
+        if local and self.local_update and previous is not None:
             prob = self._changed_region_at_latest(prob, previous, prompts)
         self._stamp_full_res(prob, prompts)
         return prob

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from inference.engines.geodesic import GeodesicField
@@ -73,3 +74,18 @@ def test_a_local_update_only_changes_the_region_of_the_latest_click() -> None:
     assert (free_mask & stray).sum() < stray.sum()  # a free graph cut drops the distant blob
     assert (local_mask & stray).sum() == stray.sum()  # the local update leaves it for its own click
     assert (local_mask & left)[100:160, 80:110].mean() > 0.9  # and fills the clicked part
+
+
+def test_refining_the_first_click_in_its_window_cuts_a_small_object_cleanly() -> None:
+    image = textured_background(640, 480, np.random.default_rng(0))
+    small = np.zeros((480, 640), dtype=np.uint8)
+    cv2.ellipse(small, (300, 200), (9, 5), 30, 0, 360, 1, -1)
+    truth = small > 0
+    image[truth] = (230, 40, 40)
+    prompts = Prompts(clicks=(Click(x=300, y=200, positive=True),))
+    masks = {}
+    for refine in (False, True):
+        engine = GrabCutEngine(refine_first=refine)
+        masks[refine] = engine.predict(engine.prepare(image), prompts, None) >= 0.5
+    assert iou(truth, masks[True]) >= 0.95  # cut again at full resolution around the first result
+    assert iou(truth, masks[False]) < 0.8  # the whole image at 320 px blurs a 19 x 11 px object
