@@ -8,8 +8,17 @@ from typing import Any
 from inference.engines.base import Engine
 from inference.engines.grabcut import GrabCutEngine
 
+
+def _sam(**options: Any) -> Engine:
+    """SAM needs torch; it is imported only when a SAM engine is built."""
+    from inference.engines.sam.engine import load_sam_engine
+
+    return load_sam_engine(**options)
+
+
 _BUILDERS: dict[str, Callable[..., Engine]] = {
     "grabcut": GrabCutEngine,
+    "sam": _sam,
 }
 
 
