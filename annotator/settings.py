@@ -165,6 +165,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("MASKLOOP_LOG_LEVEL", default="WARNING")},
 }
 
-# What the annotation page says about the engine. No SAM checkpoint is installed yet, so every
-# project runs GrabCut; the page says so rather than serve an untrained model.
-MASKLOOP_ENGINE_NOTE = "GrabCut (OpenCV): no SAM checkpoint is installed on this server."
+# SAM: official checkpoints live in this folder (``manage.py fetch_weights vit_b`` puts them
+# there). A project set to SAM whose checkpoint is missing runs GrabCut, and the page says so.
+MASKLOOP_WEIGHTS_DIR = Path(env.str("MASKLOOP_WEIGHTS_DIR", default=str(VAR_DIR / "weights")))
+MASKLOOP_SAM_DEVICE = (
+    env.str("MASKLOOP_SAM_DEVICE", default="") or None
+)  # "cuda", "cpu"; empty: CUDA if present
+# Image embeddings shared between workers through Redis (empty: each worker keeps its own).
+MASKLOOP_EMBEDDING_REDIS_URL = env.str("MASKLOOP_EMBEDDING_REDIS_URL", default="")
+MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", default=24 * 3600)

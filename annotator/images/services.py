@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from annotator.common.errors import Conflict, InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.images.validation import check_upload
+from annotator.interactions.tasks import prepare_image
+from annotator.projects.engines import GRABCUT, engine_in_use
 from annotator.projects.models import Project
 
 
@@ -53,4 +55,6 @@ def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> I
         raise Conflict(
             "This image is already in the project.", code="duplicate_image", existing_id=existing.id
         ) from None
+    if engine_in_use(project.engine).engine != GRABCUT:
+        transaction.on_commit(lambda: prepare_image.delay(asset.id))
     return asset

@@ -82,6 +82,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
         await self.send_json(snapshot)
+        await database_sync_to_async(tasks.prepare_session_image.delay)(session_id)
 
     async def session_event(self, event: protocol.SessionEvent) -> None:
         info = self.sessions.get(event.session_id)
@@ -114,9 +115,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
         user = self.scope["user"]
         session = services.session_open(user=user, image=image, label_class=label_class)
-        snapshot = selectors.session_snapshot(session=session)
-        tasks.prepare_session_image.delay(session.id)
-        return snapshot
+        return selectors.session_snapshot(session=session)
 
     @database_sync_to_async
     def _record_and_dispatch(self, event: protocol.SessionEvent) -> tuple[bool, str]:

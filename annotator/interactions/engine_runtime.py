@@ -1,6 +1,8 @@
 """The worker side of the engine: one engine per process and a cache of prepared images.
 
-Loaded lazily on the first click a process handles, then kept for the life of the process.
+Loaded lazily on the first step a process handles, then kept for the life of the process.
+Prepared images (SAM: the image embedding) come from this process's LRU, else from the shared
+embedding store, else from the engine, which then fills both.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from django.conf import settings
 from PIL import Image, ImageOps
 
 from annotator.images.models import ImageAsset
+from annotator.interactions.embedding_store import embedding_store
+from annotator.projects.engines import checkpoint_path, sam_model_type
 from inference.engines import Engine, PreparedImage, build_engine
 from inference.engines.cache import PreparedImageCache
 from inference.prompts import Prompts
@@ -28,13 +32,20 @@ class Prediction:
 
 @lru_cache(maxsize=4)
 def engine_for(name: str) -> Engine:
-    if name == "grabcut":
+    """The process's engine for a session's engine name (``grabcut``, ``sam_vit_b``, ...)."""
+    model_type = sam_model_type(name)
+    if model_type is not None:
         return build_engine(
-            "grabcut",
-            max_side=settings.MASKLOOP_GRABCUT_MAX_SIDE,
-            iterations=settings.MASKLOOP_GRABCUT_ITERATIONS,
+            "sam",
+            checkpoint=str(checkpoint_path(model_type)),
+            model_type=model_type,
+            device=settings.MASKLOOP_SAM_DEVICE,
         )
-    return build_engine(name)
+    return build_engine(
+        "grabcut",
+        max_side=settings.MASKLOOP_GRABCUT_MAX_SIDE,
+        iterations=settings.MASKLOOP_GRABCUT_ITERATIONS,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +60,30 @@ def load_rgb(image: ImageAsset) -> np.ndarray:
         return np.asarray(upright.convert("RGB"))
 
 
+def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
+    store = embedding_store()
+    if store is None or engine.name != "sam":
+        return engine.prepare(load_rgb(image))
+    from inference.engines.sam.engine import SamEngine  # torch, only where SAM runs
+    from inference.engines.sam.image import SamImage
+
+    assert isinstance(engine, SamEngine)
+    shared = store.get(engine.model_id, image.checksum)
+    if shared is not None:
+        try:
+            return SamImage.from_bytes(shared, engine.device)
+        except ValueError:
+            pass  # not a usable copy: compute it and overwrite it below
+    prepared = engine.prepare(load_rgb(image))
+    store.put(engine.model_id, image.checksum, prepared.to_bytes())
+    return prepared
+
+
 def prepared_for(engine_name: str, image: ImageAsset) -> PreparedImage:
-    """The engine's once-per-image state, from this process's cache or computed now."""
+    """The engine's once-per-image state, from this process, the shared store, or computed now."""
     engine = engine_for(engine_name)
     return prepared_cache().get_or_prepare(
-        (engine_name, image.id, image.checksum), lambda: engine.prepare(load_rgb(image))
+        (engine_name, image.id, image.checksum), lambda: _prepare(engine, image)
     )
 
 

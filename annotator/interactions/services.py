@@ -26,6 +26,7 @@ from annotator.interactions.models import (
 )
 from annotator.interactions.selectors import session_history
 from annotator.interactions.session_cache import LiveState, SessionCache
+from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass
 from inference.masks import patch, rle
 
@@ -56,7 +57,7 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
             image=image,
             label_class=label_class,
             user=user,
-            engine=image.project.engine,
+            engine=engine_in_use(image.project.engine).engine,
         )
     if session.label_class_id != label_class.id:
         session.label_class = label_class

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from celery import shared_task
 from django.db import OperationalError
 
+from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime, relay, services
 from annotator.interactions.models import InteractionSession
+from annotator.projects.engines import engine_in_use
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -19,7 +23,24 @@ def advance_session(session_id: int) -> None:
 @shared_task(ignore_result=True)
 def prepare_session_image(session_id: int) -> None:
     """Get the session's image ready on a worker (the engine's once-per-image step), so the
-    first click runs only the light per-click step."""
+    first click runs only the light per-click step; tell the page when it is ready."""
     session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
-    if session is not None:
-        engine_runtime.prepared_for(session.engine, session.image)
+    if session is None:
+        return
+    started = time.perf_counter()
+    engine_runtime.prepared_for(session.engine, session.image)
+    ready = {
+        "type": "ready",
+        "session_id": session.id,
+        "engine": session.engine,
+        "prepare_ms": round((time.perf_counter() - started) * 1000.0, 3),
+    }
+    relay.send_to_session(session.id, [ready])
+
+
+@shared_task(ignore_result=True)
+def prepare_image(image_id: int) -> None:
+    """Compute an uploaded image's embedding ahead of the first session on it."""
+    image = ImageAsset.objects.select_related("project").filter(id=image_id).first()
+    if image is not None:
+        engine_runtime.prepared_for(engine_in_use(image.project.engine).engine, image)

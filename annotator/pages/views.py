@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.common.errors import NotFound
 from annotator.images.selectors import image_get
+from annotator.projects.engines import engine_in_use
 from annotator.projects.selectors import membership_get
 
 
@@ -30,7 +30,12 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         membership = membership_get(user=request.user, project_id=project_id)
     except NotFound as error:
         return _not_found(request, error)
-    return render(request, "project.html", {"project": membership.project, "role": membership.role})
+    context = {
+        "project": membership.project,
+        "role": membership.role,
+        "engine": engine_in_use(membership.project.engine),
+    }
+    return render(request, "project.html", context)
 
 
 @login_required
@@ -44,7 +49,6 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
     context = {
         "project": membership.project,
         "image": image,
-        "engine": membership.project.engine,
-        "engine_note": settings.MASKLOOP_ENGINE_NOTE,
+        "engine": engine_in_use(membership.project.engine),
     }
     return render(request, "annotate.html", context)

@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.projects import selectors, services
+from annotator.projects.models import Role
 from annotator.projects.serializers import (
     LabelClassInputSerializer,
     LabelClassSerializer,
     ProjectInputSerializer,
     ProjectSerializer,
+    ProjectUpdateSerializer,
 )
 
 
@@ -33,6 +35,7 @@ class ProjectListApi(APIView):
                 creator=request.user,  # type: ignore[arg-type]
                 name=data.validated_data["name"],
                 description=data.validated_data["description"],
+                engine=data.validated_data["engine"],
             )
             for name in data.validated_data["classes"]:
                 services.label_class_create(project=project, name=name)
@@ -46,6 +49,20 @@ class ProjectDetailApi(APIView):
         membership = selectors.membership_get(user=request.user, project_id=project_id)
         context = {"roles": {project_id: membership.role}}
         return Response(ProjectSerializer(membership.project, context=context).data)
+
+    @extend_schema(request=ProjectUpdateSerializer, responses=ProjectSerializer)
+    def patch(self, request: Request, project_id: int) -> Response:
+        """Admins choose the project's engine."""
+        membership = selectors.membership_require_role(
+            user=request.user, project_id=project_id, roles=(Role.ADMIN,)
+        )
+        data = ProjectUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_set_engine(
+            project=membership.project, engine=data.validated_data["engine"]
+        )
+        context = {"roles": {project_id: membership.role}}
+        return Response(ProjectSerializer(project, context=context).data)
 
 
 class LabelClassListApi(APIView):

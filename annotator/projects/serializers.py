@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
 from annotator.projects.models import LabelClass, Project
 
 
@@ -17,10 +18,29 @@ class LabelClassInputSerializer(serializers.Serializer[None]):
 class ProjectSerializer(serializers.ModelSerializer[Project]):
     label_classes = LabelClassSerializer(many=True, read_only=True)
     role = serializers.SerializerMethodField()
+    engine_in_use = serializers.SerializerMethodField()
+    engine_note = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
-        fields = ["id", "name", "description", "engine", "created_at", "label_classes", "role"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "engine",
+            "engine_in_use",
+            "engine_note",
+            "created_at",
+            "label_classes",
+            "role",
+        ]
+
+    def get_engine_in_use(self, project: Project) -> str:
+        """The engine sessions get on this server: GrabCut when a SAM checkpoint is missing."""
+        return engine_in_use(project.engine).engine
+
+    def get_engine_note(self, project: Project) -> str:
+        return engine_in_use(project.engine).note
 
     def get_role(self, project: Project) -> str | None:
         roles: dict[int, str] = self.context.get("roles", {})
@@ -30,6 +50,11 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
 class ProjectInputSerializer(serializers.Serializer[None]):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    engine = serializers.ChoiceField(choices=ENGINE_CHOICES, required=False, default="grabcut")
     classes = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
     )
+
+
+class ProjectUpdateSerializer(serializers.Serializer[None]):
+    engine = serializers.ChoiceField(choices=ENGINE_CHOICES)

@@ -6,19 +6,34 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotator.common.errors import Conflict, InvalidInput
+from annotator.projects.engines import ENGINE_CHOICES, GRABCUT
 from annotator.projects.models import LabelClass, Membership, Project, Role
 
 DEFAULT_COLOURS = ["#1e90ff", "#ff6b35", "#2ec4b6", "#e71d36", "#9b5de5", "#f9c80e", "#43aa8b"]
 
 
 @transaction.atomic
-def project_create(*, creator: User, name: str, description: str = "") -> Project:
+def project_create(*, creator: User, name: str, description: str = "", engine: str = GRABCUT) -> Project:
     """Create a project; its creator becomes its admin."""
     name = name.strip()
     if not name:
         raise InvalidInput("A project needs a name.")
-    project = Project.objects.create(name=name, description=description, created_by=creator)
+    _check_engine(engine)
+    project = Project.objects.create(name=name, description=description, created_by=creator, engine=engine)
     Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+    return project
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINE_CHOICES:
+        raise InvalidInput(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}.")
+
+
+def project_set_engine(*, project: Project, engine: str) -> Project:
+    """Switch the engine new sessions of the project use (open sessions keep theirs)."""
+    _check_engine(engine)
+    project.engine = engine
+    project.save(update_fields=["engine"])
     return project
 
 

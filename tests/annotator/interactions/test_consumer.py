@@ -41,6 +41,9 @@ async def opened(live: dict[str, Any]) -> tuple[Any, dict]:
     assert hello["type"] == "hello" and hello["role"] == "annotator"
     await comm.send_json_to({"type": "open", "image_id": live["image"].id, "class_id": setup.label_class.id})
     session, _ = await receive_until(comm, "session")
+    ready, _ = await receive_until(comm, "ready")  # the page learns when the image is prepared
+    assert ready["session_id"] == session["session_id"] and ready["engine"] == "grabcut"
+    assert ready["prepare_ms"] >= 0
     return comm, session
 
 

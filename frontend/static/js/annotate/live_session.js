@@ -78,6 +78,9 @@ export class LiveSession {
         // events of a session closed meanwhile with an error, which settles them.
         for (const { frame: event } of this.pending.values()) this.socket.send(JSON.stringify(event));
         break;
+      case "ready":
+        this.handlers.onReady(frame);
+        break;
       case "ack":
         if (frame.duplicate && frame.status !== "pending") this.settle(frame);
         break;

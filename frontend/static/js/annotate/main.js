@@ -58,7 +58,10 @@ const live = new LiveSession(projectId, {
     mask.setMask(frame.mask);
     viewport.setClicks(frame.clicks);
     showSteps(frame.step, frame.steps);
-    setStatus(`ready · engine ${frame.engine}`);
+    setStatus(`preparing the image for ${frame.engine}…`);
+  },
+  onReady: (frame) => {
+    if (!live.pending.size) setStatus(`ready · engine ${frame.engine} (image prepared in ${frame.prepare_ms.toFixed(0)} ms)`);
   },
   onMask: (frame, roundTripMs) => {
     mask.applyPatch(frame.patch);
