@@ -168,9 +168,10 @@ LOGGING = {
 # SAM: official checkpoints live in this folder (``manage.py fetch_weights vit_b`` puts them
 # there). A project set to SAM whose checkpoint is missing runs GrabCut, and the page says so.
 MASKLOOP_WEIGHTS_DIR = Path(env.str("MASKLOOP_WEIGHTS_DIR", default=str(VAR_DIR / "weights")))
-MASKLOOP_SAM_DEVICE = (
-    env.str("MASKLOOP_SAM_DEVICE", default="") or None
-)  # "cuda", "cpu"; empty: CUDA if present
+# "cuda" or "cpu"; empty: CUDA when the worker has it.
+MASKLOOP_SAM_DEVICE = env.str("MASKLOOP_SAM_DEVICE", default="") or None
+# The decoder under bfloat16 autocast: about 20 % faster per click on CPUs with AVX-512 BF16.
+MASKLOOP_SAM_DECODER_BF16 = env.bool("MASKLOOP_SAM_DECODER_BF16", default=False)
 # Image embeddings shared between workers through Redis (empty: each worker keeps its own).
 MASKLOOP_EMBEDDING_REDIS_URL = env.str("MASKLOOP_EMBEDDING_REDIS_URL", default="")
 MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", default=24 * 3600)

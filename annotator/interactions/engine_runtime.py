@@ -40,6 +40,7 @@ def engine_for(name: str) -> Engine:
             checkpoint=str(checkpoint_path(model_type)),
             model_type=model_type,
             device=settings.MASKLOOP_SAM_DEVICE,
+            decoder_bf16=settings.MASKLOOP_SAM_DECODER_BF16,
         )
     return build_engine(
         "grabcut",

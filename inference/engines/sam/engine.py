@@ -93,13 +93,18 @@ class SamEngine:
     ``model``: a ``segment_anything.modeling.Sam`` with its weights loaded, on its device.
     ``model_id``: names the weights (prepared images carry it, so an embedding from other
     weights is never used). ``encoder_runs`` counts image-encoder passes.
+    ``decoder_bf16``: run the prompt encoder and mask decoder under bfloat16 autocast (faster on
+    CPUs with AVX-512 BF16 or AMX and on GPUs; the masks may differ slightly from float32).
     """
 
     name = "sam"
 
-    def __init__(self, model: Any, model_id: str, remembered_logits: int = 256) -> None:
+    def __init__(
+        self, model: Any, model_id: str, remembered_logits: int = 256, decoder_bf16: bool = False
+    ) -> None:
         self.model = model
         self.model_id = model_id
+        self.decoder_bf16 = decoder_bf16
         self.encoder_runs = 0
         self._logits = _LogitMemory(remembered_logits)
 
@@ -151,16 +156,18 @@ class SamEngine:
             box = torch.as_tensor(corners, dtype=torch.float32, device=self.device)[None]
         mask_input = None if previous is None else self._mask_input(previous, frame)
         multimask = not has_previous and box is None and len(prompts.clicks) == 1 and not prompts.scribbles
-        sparse, dense = self.model.prompt_encoder(
-            points=None if points is None else (points, labels), boxes=box, masks=mask_input
-        )
-        low_res, scores = self.model.mask_decoder(
-            image_embeddings=image.embedding,
-            image_pe=self.model.prompt_encoder.get_dense_pe(),
-            sparse_prompt_embeddings=sparse,
-            dense_prompt_embeddings=dense,
-            multimask_output=multimask,
-        )
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.decoder_bf16):
+            sparse, dense = self.model.prompt_encoder(
+                points=None if points is None else (points, labels), boxes=box, masks=mask_input
+            )
+            low_res, scores = self.model.mask_decoder(
+                image_embeddings=image.embedding,
+                image_pe=self.model.prompt_encoder.get_dense_pe(),
+                sparse_prompt_embeddings=sparse,
+                dense_prompt_embeddings=dense,
+                multimask_output=multimask,
+            )
+        low_res = low_res.float()
         full = self.model.postprocess_masks(low_res, frame.input_size, (image.height, image.width))
         probabilities = torch.sigmoid(full[0]).float().cpu().numpy()
         order = np.argsort(-scores[0].float().cpu().numpy(), kind="stable")
@@ -208,8 +215,11 @@ class SamEngine:
         return (low * 2.0 - 1.0) * MASK_LOGIT
 
 
-def load_sam_engine(checkpoint: str, model_type: str = "vit_b", device: str | None = None) -> SamEngine:
+def load_sam_engine(
+    checkpoint: str, model_type: str = "vit_b", device: str | None = None, decoder_bf16: bool = False
+) -> SamEngine:
     """A SamEngine with segment-anything's ``model_type`` and the weights at ``checkpoint``."""
     path = Path(checkpoint)
     model = build_sam(model_type, path, torch.device(device) if device else default_device())
-    return SamEngine(model, model_id=f"{model_type}:{path.name}:{path.stat().st_size}")
+    model_id = f"{model_type}:{path.name}:{path.stat().st_size}"
+    return SamEngine(model, model_id=model_id, decoder_bf16=decoder_bf16)

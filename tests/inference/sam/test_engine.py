@@ -98,3 +98,13 @@ def test_embeddings_travel_as_bytes_exactly(engine: SamEngine, picture: np.ndarr
     assert np.array_equal(engine.predict(copy, prompts, None), engine.predict(prepared, prompts, None))
     with pytest.raises(ValueError, match="not a stored SAM embedding"):
         SamImage.from_bytes(b"garbage\nmore", torch.device("cpu"))
+
+
+def test_the_bf16_decoder_gives_nearly_the_same_mask(engine: SamEngine, picture: np.ndarray) -> None:
+    prepared = engine.prepare(picture)
+    prompts = Prompts(clicks=(Click(x=200, y=140, positive=True), Click(x=20, y=20, positive=False)))
+    full = engine.predict(prepared, prompts, None)
+    bf16 = SamEngine(engine.model, model_id=engine.model_id, decoder_bf16=True)
+    fast = bf16.predict(prepared, prompts, None)
+    assert fast.dtype == np.float32 and fast.shape == full.shape
+    assert np.abs(fast - full).max() < 0.05
