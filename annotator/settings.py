@@ -167,7 +167,7 @@ LOGGING = {
 
 # SAM: official checkpoints live in this folder (``manage.py fetch_weights vit_b`` puts them
 # there). A project set to SAM whose checkpoint is missing runs GrabCut, and the page says so.
-MASKLOOP_WEIGHTS_DIR = Path(env.str("MASKLOOP_WEIGHTS_DIR", default=str(VAR_DIR / "weights")))
+MASKLOOP_WEIGHTS_DIR = Path(env.str("MASKLOOP_WEIGHTS_DIR", default="") or VAR_DIR / "weights")
 # "cuda" or "cpu"; empty: CUDA when the worker has it.
 MASKLOOP_SAM_DEVICE = env.str("MASKLOOP_SAM_DEVICE", default="") or None
 # The decoder under bfloat16 autocast: about 20 % faster per click on CPUs with AVX-512 BF16.

@@ -46,7 +46,21 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"p50": percentile(values, 50), "p95": percentile(values, 95), "mean": float(np.mean(values))}
 
 
-def prepare_data(width: int, height: int) -> dict[str, Any]:
+def install_random_sam(weights_dir: Path, model_type: str) -> None:
+    """Random weights of the real size under the official file name, for timing only: the
+    arithmetic is that of the real checkpoint. Lives in the benchmark's own temporary folder."""
+    import torch
+
+    from inference.engines.sam.catalogue import CHECKPOINTS
+    from inference.engines.sam.modules import model_builders
+
+    weights_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    model = model_builders()[model_type](checkpoint=None)
+    torch.save(model.state_dict(), weights_dir / CHECKPOINTS[model_type].filename)
+
+
+def prepare_data(width: int, height: int, engine: str) -> dict[str, Any]:
     """Create a user, a project and a synthetic image through the real services."""
     import django
 
@@ -61,7 +75,7 @@ def prepare_data(width: int, height: int) -> dict[str, Any]:
     from inference.synthetic import make_scene
 
     user = User.objects.create_user(f"bench-{uuid.uuid4().hex[:8]}", password="bench")
-    project = project_create(creator=user, name="benchmark")
+    project = project_create(creator=user, name="benchmark", engine=engine)
     label_class = label_class_create(project=project, name="shape")
     scene = make_scene(width, height, objects=3, seed=11)
     buffer = io.BytesIO()
@@ -157,11 +171,15 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1155)
     parser.add_argument("--height", type=int, default=866)
     parser.add_argument("--warmup", type=int, default=5, help="clicks left out of the statistics")
+    parser.add_argument(
+        "--engine", default="grabcut", choices=["grabcut", "sam_vit_b", "sam_vit_l", "sam_vit_h"]
+    )
     parser.add_argument("--json", type=Path, help="write the raw per-click records here")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
+    env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
     if args.mode == "embedded":
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -173,7 +191,9 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, stdout=sys.stderr
     )
-    data = prepare_data(args.width, args.height)
+    if args.engine.startswith("sam_"):
+        install_random_sam(workdir / "weights", args.engine.removeprefix("sam_"))
+    data = prepare_data(args.width, args.height, args.engine)
 
     port = free_port()
     processes = [
@@ -230,6 +250,7 @@ def main() -> None:
     overhead = [r["rtt_ms"] - r["engine_ms"] for r in measured]
     result = {
         "mode": args.mode,
+        "engine": args.engine,
         "image": f"{args.width}x{args.height}",
         "clicks": len(measured),
         "round_trip_ms": summary(rtt),
