@@ -57,6 +57,13 @@ def sam_worker(weights_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_worker:
     return engine
 
 
+def sam_project(setup: ProjectSetup) -> Any:
+    """The set-up's project, asking for SAM vit_b."""
+    setup.project.engine = "sam_vit_b"
+    setup.project.save()
+    return setup.project
+
+
 def click_once(setup: ProjectSetup, user: Any, image: Any) -> dict[str, Any]:
     session = services.session_open(user=user, image=image, label_class=setup.label_class)
     services.event_record(
@@ -74,9 +81,7 @@ def click_once(setup: ProjectSetup, user: Any, image: Any) -> dict[str, Any]:
 def test_without_its_checkpoint_a_sam_project_runs_grabcut_and_says_so(
     project_setup: ProjectSetup, weights_dir: Path
 ) -> None:
-    project = project_setup.project
-    project.engine = "sam_vit_b"
-    project.save()
+    project = sam_project(project_setup)
     image, _ = upload_scene(project, project_setup.admin)
     session = services.session_open(
         user=project_setup.annotator, image=image, label_class=project_setup.label_class
@@ -94,9 +99,7 @@ def test_without_its_checkpoint_a_sam_project_runs_grabcut_and_says_so(
 def test_with_its_checkpoint_a_sam_project_gets_sam(
     project_setup: ProjectSetup, sam_worker: SamEngine
 ) -> None:
-    project = project_setup.project
-    project.engine = "sam_vit_b"
-    project.save()
+    project = sam_project(project_setup)
     client = Client()
     client.force_login(project_setup.admin)
     body = client.get(f"/api/projects/{project.id}/").json()
@@ -122,9 +125,7 @@ def test_admins_choose_the_engine_and_others_cannot(project_setup: ProjectSetup)
 def test_upload_precomputes_and_a_second_session_runs_no_encoder(
     project_setup: ProjectSetup, sam_worker: SamEngine, django_capture_on_commit_callbacks: Any
 ) -> None:
-    project = project_setup.project
-    project.engine = "sam_vit_b"
-    project.save()
+    project = sam_project(project_setup)
     with django_capture_on_commit_callbacks() as scheduled:
         image, _ = upload_scene(project, project_setup.admin, width=200, height=150)
     assert len(scheduled) == 1 and sam_worker.encoder_runs == 0  # the upload queues the embedding...
