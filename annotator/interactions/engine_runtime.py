@@ -7,6 +7,7 @@ embedding store, else from the engine, which then fills both.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,8 @@ from annotator.projects.engines import checkpoint_path, sam_model_type
 from inference.engines import Engine, PreparedImage, build_engine
 from inference.engines.cache import PreparedImageCache
 from inference.prompts import Prompts
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,11 @@ def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
 
     assert isinstance(engine, SamEngine)
     shared = store.get(engine.model_id, image.checksum)
-    if shared is not None:
-        try:
+    try:
+        if shared is not None:
             return SamImage.from_bytes(shared, engine.device)
-        except ValueError:
-            pass  # not a usable copy: compute it and overwrite it below
+    except ValueError:
+        logger.warning("unusable embedding in the store for image %s; computing it again", image.id)
     prepared = engine.prepare(load_rgb(image))
     store.put(engine.model_id, image.checksum, prepared.to_bytes())
     return prepared

@@ -64,9 +64,7 @@ def download(
             ):
                 _copy(response, out, bar)
     except urllib.error.HTTPError as error:
-        if error.code == 416 and have:  # the part already holds every byte
-            pass
-        else:
+        if error.code != 416 or not have:  # 416 after a Range: the part already holds every byte
             raise DownloadError(f"{url} answered {error.code} {error.reason}") from error
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         kept = part.stat().st_size if part.is_file() else 0

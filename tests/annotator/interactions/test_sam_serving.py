@@ -177,3 +177,18 @@ def test_an_unreachable_store_only_costs_the_encoder_pass(
     prompts = Prompts(clicks=(Click(x=10, y=10, positive=True),))
     step = engine_runtime.predict(engine_name="sam_vit_b", image=image, prompts=prompts, previous=None)
     assert step.mask.shape == (image.height, image.width) and step.mask.dtype == np.bool_
+
+
+@pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (a real Redis)")
+def test_a_corrupt_copy_in_redis_is_recomputed_and_replaced(
+    project_setup: ProjectSetup, sam_worker: SamEngine, settings: Any
+) -> None:
+    settings.MASKLOOP_EMBEDDING_REDIS_URL = django_settings.REDIS_URL
+    image, _ = upload_scene(project_setup.project, project_setup.admin, seed=13)
+    store = embedding_store.embedding_store()
+    assert store is not None
+    store.client.set(store.key("tiny", image.checksum), b"not an embedding")
+    prepared = engine_runtime.prepared_for("sam_vit_b", image)
+    assert sam_worker.encoder_runs == 1 and prepared.width == image.width
+    assert store.get("tiny", image.checksum) == prepared.to_bytes()  # type: ignore[attr-defined]
+    store.client.delete(store.key("tiny", image.checksum))

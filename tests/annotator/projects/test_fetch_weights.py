@@ -30,12 +30,17 @@ class Served:
 def handler_for(served: Served) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
-            pass
+            """Keep the test output free of the server's access log."""
 
         def do_GET(self) -> None:
             asked = self.headers.get("Range")
             served.ranges.append(asked)
             start = int(asked.removeprefix("bytes=").rstrip("-")) if asked else 0
+            if asked and start >= len(served.payload):
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(served.payload)}")
+                self.end_headers()
+                return
             body = served.payload[start:]
             self.send_response(206 if asked else 200)
             if asked:
@@ -123,3 +128,16 @@ def test_a_file_with_the_wrong_checksum_is_not_installed(
 def test_an_unreachable_server_is_a_clear_error(tiny_official: bytes) -> None:
     with pytest.raises(CommandError, match="stopped after 0 bytes"):
         call_command("fetch_weights", "vit_b", "--url", "http://127.0.0.1:9/sam_vit_b_01ec64.pth")
+
+
+def test_a_part_that_already_holds_every_byte_is_verified_and_installed(
+    server: tuple[str, Served], tiny_official: bytes
+) -> None:
+    url, served = server
+    served.payload = tiny_official
+    part = checkpoint_path("vit_b").with_name("sam_vit_b_01ec64.pth.part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(tiny_official)  # a run that stopped after the last byte, before the rename
+    call_command("fetch_weights", "vit_b", "--url", url)
+    assert served.ranges == [f"bytes={len(tiny_official)}-"]  # the server answered 416
+    assert checkpoint_path("vit_b").read_bytes() == tiny_official and not part.exists()
