@@ -6,6 +6,8 @@ from typing import Any
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
+from annotator.interactions import worker_node  # noqa: F401  (connects the worker's affinity signals)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 
 app = Celery("annotator")

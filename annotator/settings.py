@@ -127,7 +127,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s by default, the length of the
+                # layer's blocking pop, so every idle page's consumer would die every 5 s. No
+                # client timeout: the server answers each pop within its own 5 s.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": env.str("MASKLOOP_CHANNEL_PREFIX", default="maskloop"),
             },
         }
@@ -175,3 +178,10 @@ MASKLOOP_SAM_DECODER_BF16 = env.bool("MASKLOOP_SAM_DECODER_BF16", default=False)
 # Image embeddings shared between workers through Redis (empty: each worker keeps its own).
 MASKLOOP_EMBEDDING_REDIS_URL = env.str("MASKLOOP_EMBEDDING_REDIS_URL", default="")
 MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", default=24 * 3600)
+
+# Worker affinity: each worker beats every HEARTBEAT seconds; one silent for TIMEOUT seconds is
+# taken for dead, and its sessions move to the least loaded live worker. A session counts
+# towards a worker's load while it is open and was pinned within ACTIVE seconds.
+MASKLOOP_WORKER_HEARTBEAT_SECONDS = env.float("MASKLOOP_WORKER_HEARTBEAT_SECONDS", default=2.0)
+MASKLOOP_WORKER_TIMEOUT_SECONDS = env.float("MASKLOOP_WORKER_TIMEOUT_SECONDS", default=10.0)
+MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", default=2 * 3600)

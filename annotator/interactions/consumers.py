@@ -82,7 +82,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
         await self.send_json(snapshot)
-        await database_sync_to_async(tasks.prepare_session_image.delay)(session_id)
+        await database_sync_to_async(tasks.dispatch_prepare)(session_id)
 
     async def session_event(self, event: protocol.SessionEvent) -> None:
         info = self.sessions.get(event.session_id)
@@ -129,7 +129,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             seq=event.seq,
         )
         if created:
-            tasks.advance_session.delay(event.session_id)
+            tasks.dispatch_advance(event.session_id)
         return created, recorded.status
 
     @staticmethod

@@ -15,6 +15,25 @@ class SessionState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Worker(models.Model):
+    """A Celery worker process serving sessions: its own queue and its last heartbeat.
+
+    Sessions are pinned to a live worker (one whose heartbeat is recent) so their clicks find
+    the image embedding and the session state already in that process's memory.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    queue = models.CharField(max_length=255)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class InteractionSession(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions")
     image = models.ForeignKey(ImageAsset, on_delete=models.CASCADE, related_name="sessions")
@@ -22,6 +41,10 @@ class InteractionSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
     state = models.CharField(max_length=16, choices=SessionState.choices, default=SessionState.OPEN)
     engine = models.CharField(max_length=32)
+    worker = models.ForeignKey(
+        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    pinned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,6 +84,7 @@ class InteractionEvent(models.Model):
     result = models.JSONField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
     engine_ms = models.FloatField(null=True, blank=True)
+    applied_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

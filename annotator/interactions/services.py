@@ -84,11 +84,13 @@ def event_record(
         return existing, False
 
 
-def session_advance(*, session_id: int) -> list[dict[str, Any]]:
+def session_advance(*, session_id: int, worker: str = "") -> list[dict[str, Any]]:
     """Apply the session's pending events in log order; returns the frames for its pages.
 
-    The session row is locked while it runs, so two workers never apply the same event.
-    The frames are returned, not sent: the caller sends them after the commit.
+    The session row is locked while it runs, so two workers never apply the same event, and a
+    second call for events already applied finds nothing to do. ``worker`` names the worker
+    doing it (kept on each event). The frames are returned, not sent: the caller sends them
+    after the commit.
     """
     with transaction.atomic():
         session = (
@@ -105,7 +107,8 @@ def session_advance(*, session_id: int) -> list[dict[str, Any]]:
         now = timezone.now()
         for event in pending:
             event.applied_at = now
-            event.save(update_fields=["status", "result", "error", "engine_ms", "applied_at"])
+            event.applied_by = worker
+            event.save(update_fields=["status", "result", "error", "engine_ms", "applied_at", "applied_by"])
     if session.state == SessionState.OPEN:
         live_sessions.put(session.id, pending[-1].id, state)
     else:

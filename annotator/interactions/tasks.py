@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import time
 
-from celery import shared_task
+from celery import Task, current_app, shared_task
 from django.db import OperationalError
 
 from annotator.images.models import ImageAsset
-from annotator.interactions import engine_runtime, relay, services
+from annotator.interactions import engine_runtime, relay, routing, services
 from annotator.interactions.models import InteractionSession
 from annotator.projects.engines import engine_in_use
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def advance_session(session_id: int) -> None:
+def _queue(session_id: int) -> str | None:
+    """The session's worker queue (None: the shared queue, and always in embedded mode)."""
+    if current_app.conf.task_always_eager:
+        return None
+    return routing.session_route(session_id=session_id)
+
+
+def dispatch_advance(session_id: int) -> None:
+    """Have the session's worker apply its pending events."""
+    advance_session.apply_async((session_id,), queue=_queue(session_id))
+
+
+def dispatch_prepare(session_id: int) -> None:
+    """Pin a session that opens to a worker and have that worker prepare the image."""
+    prepare_session_image.apply_async((session_id,), queue=_queue(session_id))
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def advance_session(self: Task, session_id: int) -> None:
     """Apply the session's pending events in order and push the results to its pages."""
-    messages = services.session_advance(session_id=session_id)
+    messages = services.session_advance(session_id=session_id, worker=self.request.hostname or "")
     relay.send_to_session(session_id, messages)
 
 

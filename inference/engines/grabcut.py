@@ -162,7 +162,7 @@ class GrabCutEngine:
         if not prompts.has_positive and prompts.box is None and not has_previous:
             return np.zeros((prepared.height, prepared.width), dtype=np.float32)
 
-        previous = previous_mask if has_previous else None
+        previous = np.ascontiguousarray(previous_mask) if has_previous else None
         if previous is None and self.refine_first and prompts.box is None:
             first = self._step(prepared, prompts, None) >= 0.5
             if first.any():

@@ -28,9 +28,10 @@ def encode(mask: np.ndarray) -> Rle:
 
 
 def decode(rle: Rle) -> np.ndarray:
-    """Decode a compressed COCO RLE into a (H, W) bool mask."""
+    """Decode a compressed COCO RLE into a (H, W) bool mask, C-contiguous like every other mask
+    (pycocotools returns column-major arrays, which OpenCV's drawing functions refuse)."""
     raw = {"size": list(rle["size"]), "counts": rle["counts"].encode("ascii")}
-    return coco_mask.decode(raw).astype(bool)
+    return np.ascontiguousarray(coco_mask.decode(raw), dtype=bool)
 
 
 def area(rle: Rle) -> int:

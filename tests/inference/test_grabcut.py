@@ -68,6 +68,17 @@ def test_negative_click_removes_the_region_it_lands_on() -> None:
     assert (prediction & scene.masks[1]).sum() < 0.1 * scene.masks[1].sum()
 
 
+def test_a_previous_mask_in_column_major_order_is_accepted() -> None:
+    scene = make_scene(160, 120, objects=1, seed=2)
+    engine = GrabCutEngine()
+    prepared = engine.prepare(scene.image)
+    click = next_click(scene.masks[0], np.zeros_like(scene.masks[0]))
+    assert click is not None
+    previous = np.asfortranarray(scene.masks[0])
+    prediction = engine.predict(prepared, Prompts(clicks=(click,)), previous) >= 0.5
+    assert iou(scene.masks[0], prediction) >= 0.9
+
+
 def test_box_prompt_segments_the_object_inside() -> None:
     scene = make_scene(200, 150, objects=1, seed=3)
     ys, xs = np.nonzero(scene.masks[0])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from annotator.interactions.models import InteractionEvent
 from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
@@ -205,4 +207,18 @@ async def test_opening_a_session_prepares_the_image_before_the_first_click(live:
     mask, _ = await receive_until(comm, "mask")
     # The once-per-image step ran when the session opened, so the click found it cached.
     assert mask["prepare_ms"] < 1
+    await comm.disconnect()
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the Redis channel layer needs REDIS_URL")
+async def test_a_page_left_idle_longer_than_the_layers_blocking_pop_still_gets_its_masks(
+    live: dict[str, Any],
+) -> None:
+    comm, session = await opened(live)
+    # channels_redis waits for messages with a 5 s blocking pop; a client read timeout as short
+    # as that kills the consumer of every idle page.
+    await asyncio.sleep(7)
+    await comm.send_json_to(click(session, "after-idle", *live["inside"]))
+    mask, _ = await receive_until(comm, "mask")
+    assert mask["event_id"] == "after-idle"
     await comm.disconnect()

@@ -86,6 +86,25 @@ def test_undo_and_redo_restore_the_exact_masks(project_setup: ProjectSetup) -> N
     assert undo_all["step"] == 0 and undo_all["clicks"] == []
 
 
+def test_a_click_after_undo_refines_the_restored_mask(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    driver.robot_click(driver.scene.masks[0])
+    driver.send("click", {"x": 5.0, "y": 5.0, "positive": False})
+    driver.send("undo")
+    # The restored mask comes from the log, not from the engine; the next click builds on it.
+    services.live_sessions.discard(driver.session.id)
+    restored = driver.mask.copy()
+    # A confirming click inside the object (nothing to change), then one on the other object.
+    ys, xs = np.nonzero(restored)
+    [frame] = driver.send("click", {"x": float(xs.mean()), "y": float(ys.mean()), "positive": True})
+    assert frame["type"] == "mask" and frame["step"] == 2 and frame["steps"] == 2
+    assert np.array_equal(driver.mask, restored)
+    ys, xs = driver.scene.masks[1].nonzero()
+    [frame] = driver.send("click", {"x": float(xs.mean()), "y": float(ys.mean()), "positive": True})
+    assert frame["type"] == "mask" and frame["step"] == 3
+    assert driver.mask[restored].all() and iou(driver.scene.masks[1], driver.mask & ~restored) >= 0.8
+
+
 def test_a_step_handled_by_another_worker_makes_this_workers_memory_stale(
     project_setup: ProjectSetup,
 ) -> None:
