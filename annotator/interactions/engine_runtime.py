@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 from annotator.images.models import ImageAsset
 from annotator.interactions.embedding_store import embedding_store
 from annotator.projects.engines import checkpoint_path, sam_model_type
-from inference.engines import Engine, PreparedImage, build_engine
+from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine
 from inference.engines.cache import PreparedImageCache
 from inference.prompts import Prompts
 
@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Prediction:
+    """The step's (H, W) bool mask, and every mask the engine proposed (the first is ``mask``)."""
+
     mask: np.ndarray
+    candidates: list[np.ndarray]
     engine_ms: float
     prepare_ms: float
 
@@ -94,15 +97,19 @@ def prepared_for(engine_name: str, image: ImageAsset) -> PreparedImage:
 def predict(
     *, engine_name: str, image: ImageAsset, prompts: Prompts, previous: np.ndarray | None
 ) -> Prediction:
-    """Run the engine for one step; returns the binarised (H, W) bool mask and timings."""
+    """Run the engine for one step; returns the binarised mask (and alternatives) and timings."""
     started = time.perf_counter()
     prepared = prepared_for(engine_name, image)
     engine = engine_for(engine_name)
     prepared_at = time.perf_counter()
-    probability = engine.predict(prepared, prompts, previous)
+    if isinstance(engine, ProposesCandidates):
+        masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]
+    else:
+        masks = [engine.predict(prepared, prompts, previous) >= 0.5]
     finished = time.perf_counter()
     return Prediction(
-        mask=probability >= 0.5,
+        mask=masks[0],
+        candidates=masks,
         engine_ms=(finished - prepared_at) * 1000.0,
         prepare_ms=(prepared_at - started) * 1000.0,
     )

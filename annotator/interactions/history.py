@@ -1,8 +1,9 @@
 """A session's undo history, rebuilt from its applied events.
 
 The state of an interactive session is data: the list of model steps (each with its prompt
-and the full mask after it) and a cursor. Undo moves the cursor back, redo forward, a new
-step drops the steps past the cursor. Replaying the event log rebuilds it exactly, on any
+and the full mask after it) and a cursor. A step may also carry the other masks the engine
+proposed (SAM on a first click); choosing one of them is a step of its own, without a prompt.
+Undo moves the cursor back, redo forward, a new step drops the steps past the cursor. Replaying the event log rebuilds it exactly, on any
 worker, without running a model.
 """
 
@@ -18,8 +19,12 @@ from inference.prompts import Box, Click, Prompts
 
 @dataclass(frozen=True)
 class Step:
-    prompt: Click | Box
+    """``prompt`` is None for a step that chose another of the proposed masks."""
+
+    prompt: Click | Box | None
     mask: Rle
+    candidates: tuple[Rle, ...] = ()
+    choice: int = 0
 
 
 @dataclass
@@ -28,8 +33,13 @@ class SessionHistory:
     cursor: int = 0
 
     @property
+    def current(self) -> Step | None:
+        return self.steps[self.cursor - 1] if self.cursor else None
+
+    @property
     def current_mask(self) -> Rle | None:
-        return self.steps[self.cursor - 1].mask if self.cursor else None
+        current = self.current
+        return current.mask if current is not None else None
 
     @property
     def can_undo(self) -> bool:
@@ -46,7 +56,7 @@ class SessionHistory:
         for step in self.steps[: self.cursor]:
             if isinstance(step.prompt, Click):
                 clicks.append(step.prompt)
-            else:
+            elif isinstance(step.prompt, Box):
                 box = step.prompt
         return Prompts(clicks=tuple(clicks), box=box)
 
@@ -54,6 +64,17 @@ class SessionHistory:
         del self.steps[self.cursor :]
         self.steps.append(step)
         self.cursor += 1
+
+    def choose(self, index: int) -> Step:
+        """Show proposed mask ``index`` of the current step instead (a new step)."""
+        current = self.current
+        if current is None or not current.candidates:
+            raise ValueError("no proposed masks to choose from")
+        if not 0 <= index < len(current.candidates):
+            raise ValueError(f"there are {len(current.candidates)} proposed masks")
+        step = Step(prompt=None, mask=current.candidates[index], candidates=current.candidates, choice=index)
+        self.push(step)
+        return step
 
     def undo(self) -> None:
         if not self.can_undo:
@@ -75,12 +96,27 @@ class SessionHistory:
         history = cls()
         for kind, payload, result in events:
             if kind in ("click", "box") and result is not None:
-                history.push(Step(prompt=prompt_from_payload(kind, payload), mask=result["mask"]))
+                candidates = tuple(result.get("candidates", ()))
+                history.push(
+                    Step(
+                        prompt=prompt_from_payload(kind, payload), mask=result["mask"], candidates=candidates
+                    )
+                )
+            elif kind == "choose" and result is not None:
+                history.choose(int(result["index"]))
             elif kind == "undo":
                 history.undo()
             elif kind == "redo":
                 history.redo()
         return history
+
+
+def candidate_fields(history: SessionHistory) -> dict[str, int]:
+    """What the page needs to cycle through proposed masks: how many, and which is shown."""
+    current = history.current
+    if current is None:
+        return {"candidates": 0, "choice": 0}
+    return {"candidates": len(current.candidates), "choice": current.choice}
 
 
 def prompt_from_payload(kind: str, payload: dict[str, Any]) -> Click | Box:

@@ -58,6 +58,7 @@ class EventKind(models.TextChoices):
     BOX = "box", "Box"
     UNDO = "undo", "Undo"
     REDO = "redo", "Redo"
+    CHOOSE = "choose", "Choose a proposed mask"
     ACCEPT = "accept", "Accept"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from annotator.common.errors import InvalidInput
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-EVENT_KINDS = ("click", "box", "undo", "redo", "accept")
+EVENT_KINDS = ("click", "box", "undo", "redo", "choose", "accept")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def parse(content: Any) -> Message:
     elif kind == "box":
         x0, y0, x1, y1 = (_number(content, k) for k in ("x0", "y0", "x1", "y1"))
         payload = {"x0": min(x0, x1), "y0": min(y0, y1), "x1": max(x0, x1), "y1": max(y0, y1)}
+    elif kind == "choose":
+        payload = {"index": _int(content, "index")}
     elif kind == "accept" and content.get("class_id") is not None:
         payload = {"class_id": _int(content, "class_id")}
     return SessionEvent(

@@ -16,7 +16,7 @@ from annotator.annotations.services import annotation_create
 from annotator.common.errors import DomainError, InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime
-from annotator.interactions.history import SessionHistory, Step, prompt_from_payload
+from annotator.interactions.history import SessionHistory, Step, candidate_fields, prompt_from_payload
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -137,6 +137,8 @@ def _apply(session: InteractionSession, state: LiveState, event: InteractionEven
             return _apply_prompt(session, state, event)
         if event.kind in (EventKind.UNDO, EventKind.REDO):
             return _apply_history_move(session, state, event)
+        if event.kind == EventKind.CHOOSE:
+            return _apply_choose(session, state, event)
         return _apply_accept(session, state.history, event)
     except DomainError as error:
         event.status = EventStatus.REJECTED
@@ -169,6 +171,7 @@ def _mask_frame(
         "step": history.cursor,
         "steps": len(history.steps),
         "clicks": history.click_list(),
+        **candidate_fields(history),
         "engine_ms": event.engine_ms,
     }
 
@@ -187,10 +190,11 @@ def _apply_prompt(session: InteractionSession, state: LiveState, event: Interact
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
         raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
     after_rle = rle.encode(prediction.mask)
-    state.history.push(Step(prompt=prompt, mask=after_rle))
+    candidates = tuple(rle.encode(m) for m in prediction.candidates) if len(prediction.candidates) > 1 else ()
+    state.history.push(Step(prompt=prompt, mask=after_rle, candidates=candidates))
     state.mask = prediction.mask
     event.status = EventStatus.APPLIED
-    event.result = {"mask": after_rle}
+    event.result = {"mask": after_rle, "candidates": list(candidates)} if candidates else {"mask": after_rle}
     event.engine_ms = round(prediction.engine_ms, 3)
     area = int(np.count_nonzero(prediction.mask))
     frame = _mask_frame(session, state.history, event, patch.diff(before, prediction.mask), area)
@@ -216,6 +220,27 @@ def _apply_history_move(
     event.status = EventStatus.APPLIED
     change = patch.diff(before, state.mask)
     return _mask_frame(session, history, event, change, int(np.count_nonzero(state.mask)))
+
+
+def _apply_choose(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+    current = state.history.current
+    if current is None or not current.candidates:
+        raise InvalidInput(
+            "There are no other proposed masks here: the engine offers them on an object's first click.",
+            code="no_candidates",
+        )
+    index = int(event.payload["index"])
+    if index >= len(current.candidates):
+        raise InvalidInput(f"There are {len(current.candidates)} proposed masks.", code="invalid_candidate")
+    if index == current.choice:
+        raise InvalidInput(f"Proposed mask {index} is already shown.", code="invalid_candidate")
+    step = state.history.choose(index)
+    before = state.mask
+    state.mask = rle.decode(step.mask)
+    event.status = EventStatus.APPLIED
+    event.result = {"mask": step.mask, "index": index}
+    change = patch.diff(before, state.mask)
+    return _mask_frame(session, state.history, event, change, int(np.count_nonzero(state.mask)))
 
 
 def _apply_accept(

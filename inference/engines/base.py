@@ -8,10 +8,15 @@ without one (GrabCut) look the same to callers:
    GrabCut: the downscaled working copy).
 2. ``predict(prepared, prompts, previous_mask)``: the light, per-click step. It returns a
    foreground probability map at the full image resolution.
+
+Engines that propose several masks for an ambiguous prompt (SAM on the first click: the part,
+the object, the group) also implement ``ProposesCandidates``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -59,4 +64,21 @@ class Engine(Protocol):
         Returns a (H, W) float32 map of foreground probability in [0, 1]; callers binarise
         it at 0.5.
         """
+        ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed mask: (H, W) float32 foreground probability and the model's own score."""
+
+    probability: np.ndarray
+    score: float
+
+
+@runtime_checkable
+class ProposesCandidates(Protocol):
+    def predict_candidates(
+        self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> Sequence[Candidate]:
+        """Every mask proposed for this step, best first; ``predict`` returns the first."""
         ...

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from inference.engines.base import PreparedImage
+from inference.engines.base import Candidate, PreparedImage
 from inference.engines.sam.checkpoint import build_sam, default_device
 from inference.engines.sam.frame import SamFrame
 from inference.engines.sam.image import SamImage
@@ -31,14 +30,6 @@ from inference.prompts import Prompts, Scribble
 MASK_LOGIT = 10.0
 # At most this many points represent one scribble.
 SCRIBBLE_POINTS = 8
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One proposed mask: (H, W) float32 foreground probability and SAM's predicted IoU."""
-
-    probability: np.ndarray
-    score: float
 
 
 class _LogitMemory:

@@ -92,6 +92,7 @@ async def test_a_click_goes_in_and_a_mask_comes_out(live: dict[str, Any]) -> Non
             "invalid_message",
         ),
         ('{"type": "open", "image_id": -1, "class_id": 1}', "invalid_message"),
+        ('{"type": "choose", "session_id": 1, "event_id": "x", "index": "next"}', "invalid_message"),
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_socket_stays_usable(

@@ -47,3 +47,20 @@ def test_latest_box_is_the_prompt_box() -> None:
     prompts = history.prompts()
     assert prompts.box is not None and (prompts.box.x0, prompts.box.y1) == (1.0, 6.0)
     assert len(prompts.clicks) == 1
+
+
+def test_choosing_a_proposed_mask_is_a_step_that_adds_no_prompt() -> None:
+    first = (
+        "click",
+        {"x": 1.0, "y": 0.0, "positive": True},
+        {"mask": MASK_A, "candidates": [MASK_A, MASK_B, MASK_C]},
+    )
+    history = SessionHistory.replay([first, ("choose", {"index": 2}, {"mask": MASK_C, "index": 2})])
+    assert history.current_mask == MASK_C and (history.cursor, len(history.steps)) == (2, 2)
+    assert [c.x for c in history.prompts().clicks] == [1.0]
+    history.undo()
+    assert history.current_mask == MASK_A and history.current is not None and history.current.choice == 0
+    history.choose(1)
+    assert history.current_mask == MASK_B and not history.can_redo
+    with pytest.raises(ValueError):
+        history.choose(3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,53 +14,14 @@ from django.test import Client
 from annotator.interactions import embedding_store, engine_runtime, services, tasks
 from annotator.projects.engines import checkpoint_path
 from annotator.projects.models import Role
-from inference.engines.sam.checkpoint import load_weights
 from inference.engines.sam.engine import SamEngine
 from inference.prompts import Click, Prompts
+from tests.annotator.interactions.conftest import sam_project, tiny_engine
 from tests.conftest import ProjectSetup
 from tests.factories import MembershipFactory, UserFactory, upload_scene
-from tests.tiny_sam import build_tiny_sam, save_tiny_sam
+from tests.tiny_sam import save_tiny_sam
 
 pytestmark = pytest.mark.django_db
-
-
-def tiny_engine(path: Path) -> SamEngine:
-    return SamEngine(load_weights(build_tiny_sam(seed=5), path, torch.device("cpu")), model_id="tiny")
-
-
-@pytest.fixture
-def weights_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.MASKLOOP_WEIGHTS_DIR = tmp_path / "weights"
-    settings.MASKLOOP_WEIGHTS_DIR.mkdir()
-    return Path(settings.MASKLOOP_WEIGHTS_DIR)
-
-
-@pytest.fixture
-def fresh_worker() -> Iterator[None]:
-    """A worker process's engine, image cache and store start empty, as in a new process."""
-    caches = (engine_runtime.engine_for, engine_runtime.prepared_cache, embedding_store.embedding_store)
-    for cached in caches:
-        cached.cache_clear()
-    yield
-    for cached in caches:
-        cached.cache_clear()
-
-
-@pytest.fixture
-def sam_worker(weights_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_worker: None) -> SamEngine:
-    """The official vit_b checkpoint 'installed' (a tiny SAM saved under its name), and the
-    worker's engine built from it: the real checkpoint code, a small architecture."""
-    save_tiny_sam(checkpoint_path("vit_b"), seed=2)
-    engine = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "engine_for", lambda name: engine)
-    return engine
-
-
-def sam_project(setup: ProjectSetup) -> Any:
-    """The set-up's project, asking for SAM vit_b."""
-    setup.project.engine = "sam_vit_b"
-    setup.project.save()
-    return setup.project
 
 
 def click_once(setup: ProjectSetup, user: Any, image: Any) -> dict[str, Any]:

@@ -49,7 +49,13 @@ const done = new AnnotationsLayer(width, height);
 for (const a of annotations) done.add(a.mask, colours.get(a.label_class) || "#888888");
 viewport.setLayers([{ canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }]);
 
-function showSteps(step, steps) { stepsEl.textContent = `step ${step}/${steps}`; }
+// The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
+let proposed = { candidates: 0, choice: 0 };
+function showSteps(frame) {
+  proposed = { candidates: frame.candidates || 0, choice: frame.choice || 0 };
+  const choice = proposed.candidates > 1 ? ` · mask ${proposed.choice + 1} of ${proposed.candidates} (Tab: next)` : "";
+  stepsEl.textContent = `step ${frame.step}/${frame.steps}${choice}`;
+}
 
 const live = new LiveSession(projectId, {
   onStatus: setStatus,
@@ -57,7 +63,7 @@ const live = new LiveSession(projectId, {
   onSession: (frame) => {
     mask.setMask(frame.mask);
     viewport.setClicks(frame.clicks);
-    showSteps(frame.step, frame.steps);
+    showSteps(frame);
     setStatus(`preparing the image for ${frame.engine}…`);
   },
   onReady: (frame) => {
@@ -66,7 +72,7 @@ const live = new LiveSession(projectId, {
   onMask: (frame, roundTripMs) => {
     mask.applyPatch(frame.patch);
     viewport.setClicks(frame.clicks);
-    showSteps(frame.step, frame.steps);
+    showSteps(frame);
     if (roundTripMs !== null) {
       const engine = frame.engine_ms !== null ? ` (engine ${frame.engine_ms.toFixed(0)} ms)` : "";
       lastRoundTrip = `${frame.kind}: ${roundTripMs.toFixed(0)} ms${engine} · ${frame.area} px`;
@@ -78,7 +84,7 @@ const live = new LiveSession(projectId, {
     done.addBits(mask);
     mask.clear();
     viewport.setClicks([]);
-    showSteps(0, 0);
+    showSteps({ step: 0, steps: 0 });
     savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px)`;
     live.open(imageId, currentClass());
   },
@@ -105,6 +111,9 @@ function click(event, positive) {
 const undo = () => live.send("undo");
 const redo = () => live.send("redo");
 const accept = () => live.send("accept", { class_id: currentClass() });
+const nextProposal = () => {
+  if (proposed.candidates > 1) live.send("choose", { index: (proposed.choice + 1) % proposed.candidates });
+};
 document.getElementById("undo").addEventListener("click", undo);
 document.getElementById("redo").addEventListener("click", redo);
 document.getElementById("accept").addEventListener("click", accept);
@@ -151,6 +160,9 @@ window.addEventListener("keydown", (event) => {
   } else if ((event.ctrlKey || event.metaKey) && key === "y") {
     event.preventDefault();
     redo();
+  } else if (event.key === "Tab" && proposed.candidates > 1) {
+    event.preventDefault();
+    nextProposal();
   } else if (event.key === "Enter") {
     event.preventDefault();
     accept();

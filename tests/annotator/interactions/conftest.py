@@ -1,0 +1,56 @@
+"""SAM on the worker side of these tests: a tiny SAM installed as the official vit_b checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from annotator.interactions import embedding_store, engine_runtime
+from annotator.projects.engines import checkpoint_path
+from inference.engines.sam.checkpoint import load_weights
+from inference.engines.sam.engine import SamEngine
+from tests.conftest import ProjectSetup
+from tests.tiny_sam import build_tiny_sam, save_tiny_sam
+
+
+def tiny_engine(path: Path) -> SamEngine:
+    return SamEngine(load_weights(build_tiny_sam(seed=5), path, torch.device("cpu")), model_id="tiny")
+
+
+@pytest.fixture
+def weights_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.MASKLOOP_WEIGHTS_DIR = tmp_path / "weights"
+    settings.MASKLOOP_WEIGHTS_DIR.mkdir()
+    return Path(settings.MASKLOOP_WEIGHTS_DIR)
+
+
+@pytest.fixture
+def fresh_worker() -> Iterator[None]:
+    """A worker process's engine, image cache and store start empty, as in a new process."""
+    caches = (engine_runtime.engine_for, engine_runtime.prepared_cache, embedding_store.embedding_store)
+    for cached in caches:
+        cached.cache_clear()
+    yield
+    for cached in caches:
+        cached.cache_clear()
+
+
+@pytest.fixture
+def sam_worker(weights_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_worker: None) -> SamEngine:
+    """The official vit_b checkpoint 'installed' (a tiny SAM saved under its name), and the
+    worker's engine built from it: the real checkpoint code, a small architecture."""
+    save_tiny_sam(checkpoint_path("vit_b"), seed=2)
+    engine = tiny_engine(checkpoint_path("vit_b"))
+    monkeypatch.setattr(engine_runtime, "engine_for", lambda name: engine)
+    return engine
+
+
+def sam_project(setup: ProjectSetup) -> Any:
+    """The set-up's project, asking for SAM vit_b."""
+    setup.project.engine = "sam_vit_b"
+    setup.project.save()
+    return setup.project
