@@ -3,8 +3,8 @@
 The state of an interactive session is data: the list of model steps (each with its prompt
 and the full mask after it) and a cursor. A step may also carry the other masks the engine
 proposed (SAM on a first click); choosing one of them is a step of its own, without a prompt.
-Undo moves the cursor back, redo forward, a new step drops the steps past the cursor. Replaying the event log rebuilds it exactly, on any
-worker, without running a model.
+Undo moves the cursor back, redo forward, a new step drops the steps past the cursor. Replaying
+the event log rebuilds it exactly, on any worker, without running a model.
 """
 
 from __future__ import annotations
