@@ -69,7 +69,10 @@ def beat() -> None:
     try:
         routing.worker_heartbeat(name=_node.name, queue=_node.queue)
         for session_id in routing.orphaned_sessions():
-            logger.warning("session %s: its worker is silent; routing its events elsewhere", session_id)
+            logger.warning(
+                "session %s: events wait on a silent or missing worker; routing them to a live one",
+                session_id,
+            )
             tasks.dispatch_advance(session_id)
     except Exception:  # the database or broker is away: keep beating, the next beat retries
         logger.exception("worker heartbeat failed")

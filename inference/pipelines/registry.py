@@ -1,10 +1,12 @@
-"""Pipeline names → wrappers. ``plain`` runs the engine on the whole image, as it is."""
+"""Pipeline names → wrappers. ``plain`` runs the engine on the whole image, as it is; ``focus``
+adds FocusCut's focus view with the progressive strategy, ``focus_fast`` its fast form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from inference.engines.base import Engine
+from inference.pipelines.focus import FocusView
 
 
 def _plain(engine: Engine) -> Engine:
@@ -13,6 +15,8 @@ def _plain(engine: Engine) -> Engine:
 
 _WRAPPERS: dict[str, Callable[[Engine], Engine]] = {
     "plain": _plain,
+    "focus": FocusView,
+    "focus_fast": lambda engine: FocusView(engine, fast=True),
 }
 
 

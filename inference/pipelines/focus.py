@@ -1,0 +1,240 @@
+"""The focus view of FocusCut (seed 003): re-segment a click-centred patch of the original image.
+
+After the engine's global prediction for a click, Algorithm 2 decides whether the click deserves
+a closer look and how close (``focus_scope``); the patch around the click is cut from the
+original-resolution image, the engine runs on it with the clicks inside and the global
+prediction as the previous mask, and the result is pasted back. Algorithm 3 then narrows the
+patch turn by turn while the patch prediction still changes (``progressive``); the fast form
+shrinks it by a fixed factor and averages the turns, which could all run at once.
+
+The first click of an object segments the whole object, so the focus view starts at the second.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from inference.engines.base import Engine, PreparedImage
+from inference.prompts import Box, Click, Prompts, Scribble
+
+LAMBDA = 0.2
+OMEGA = 1.75
+TURNS = 3
+OMEGA_HAT = 1.1
+EPSILON = 2
+FAST_SHRINK = 0.8
+
+
+@dataclass(frozen=True)
+class FocusScope:
+    """Whether to focus, and the half side ``radius`` of the square patch around the click."""
+
+    focus: bool
+    radius: float
+
+
+def _chebyshev(row: int, col: int, area: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(area)
+    return np.maximum(np.abs(ys - row), np.abs(xs - col))
+
+
+def focus_scope(
+    previous: np.ndarray, current: np.ndarray, click: Click, lam: float = LAMBDA, omega: float = OMEGA
+) -> FocusScope:
+    """Algorithm 2: ``previous`` and ``current`` are the (H, W) bool global predictions."""
+    h, w = current.shape
+    row, col = min(h - 1, max(0, int(click.y))), min(w - 1, max(0, int(click.x)))
+    change = previous != current
+    if change[row, col]:
+        _, regions = cv2.connectedComponents(change.astype(np.uint8), connectivity=8)
+        area = regions == regions[row, col]
+        focus = int(area.sum()) < lam * int(current.sum())
+        reach = float(_chebyshev(row, col, area).max())
+    else:
+        other = previous != current[row, col]
+        focus = True
+        reach = float(_chebyshev(row, col, other).min()) if other.any() else float(max(h, w))
+    return FocusScope(focus=focus, radius=omega * reach)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A square patch ``[y0:y1, x0:x1]`` of the image, clipped to it."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @classmethod
+    def around(cls, click: Click, radius: float, width: int, height: int, min_radius: float) -> Patch:
+        r = max(radius, min_radius)
+        x0, y0 = max(0, int(np.floor(click.x - r))), max(0, int(np.floor(click.y - r)))
+        x1, y1 = min(width, int(np.ceil(click.x + r)) + 1), min(height, int(np.ceil(click.y + r)) + 1)
+        return cls(x0, y0, x1, y1)
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        return slice(self.y0, self.y1), slice(self.x0, self.x1)
+
+    def prompts(self, prompts: Prompts) -> Prompts:
+        """The prompts inside the patch, in its coordinates (a box is clipped to it)."""
+        w, h = self.x1 - self.x0, self.y1 - self.y0
+        clicks = tuple(
+            Click(c.x - self.x0, c.y - self.y0, c.positive)
+            for c in prompts.clicks
+            if self.x0 <= c.x < self.x1 and self.y0 <= c.y < self.y1
+        )
+        box = None
+        if prompts.box is not None:
+            b = prompts.box
+            x0, y0 = max(0.0, b.x0 - self.x0), max(0.0, b.y0 - self.y0)
+            x1, y1 = min(w - 1.0, b.x1 - self.x0), min(h - 1.0, b.y1 - self.y0)
+            box = Box(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+        scribbles = []
+        for s in prompts.scribbles:
+            points = tuple(
+                (x - self.x0, y - self.y0)
+                for x, y in s.points
+                if 0 <= x - self.x0 < w and 0 <= y - self.y0 < h
+            )
+            if points:
+                scribbles.append(Scribble(points=points, thickness=s.thickness, positive=s.positive))
+        return Prompts(clicks=clicks, box=box, scribbles=tuple(scribbles))
+
+
+@dataclass
+class FocusImage:
+    """The engine's prepared image, the original pixels for patches, and prepared patches."""
+
+    image: np.ndarray
+    inner: PreparedImage
+    patches: OrderedDict[Patch, PreparedImage]
+
+    @property
+    def width(self) -> int:
+        return self.inner.width
+
+    @property
+    def height(self) -> int:
+        return self.inner.height
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.image.nbytes) + self.inner.nbytes + sum(p.nbytes for p in self.patches.values())
+
+
+class FocusView:
+    """Wraps an engine: its global prediction, then the focus view around the latest click."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        lam: float = LAMBDA,
+        omega: float = OMEGA,
+        turns: int = TURNS,
+        omega_hat: float = OMEGA_HAT,
+        epsilon: int = EPSILON,
+        fast: bool = False,
+        min_radius: float = 8.0,
+        cached_patches: int = 8,
+    ) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.lam, self.omega, self.turns, self.omega_hat = lam, omega, turns, omega_hat
+        self.epsilon, self.fast, self.min_radius = epsilon, fast, min_radius
+        self.cached_patches = cached_patches
+
+    def prepare(self, image: np.ndarray) -> FocusImage:
+        return FocusImage(image=image, inner=self.engine.prepare(image), patches=OrderedDict())
+
+    def predict(
+        self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> np.ndarray:
+        if not isinstance(prepared, FocusImage):
+            raise TypeError(f"FocusView needs an image it prepared, got {type(prepared).__name__}")
+        probability = self.engine.predict(prepared.inner, prompts, previous_mask)
+        if previous_mask is None or not previous_mask.any() or not prompts.clicks:
+            return probability
+        click = prompts.clicks[-1]
+        scope = focus_scope(previous_mask, probability >= 0.5, click, self.lam, self.omega)
+        if not scope.focus:
+            return probability
+        if self.fast:
+            return self._fast(prepared, prompts, probability, previous_mask, click, scope.radius)
+        return self._progressive(prepared, prompts, probability, previous_mask, click, scope.radius)
+
+    def _patch_predict(
+        self, prepared: FocusImage, patch: Patch, prompts: Prompts, previous: np.ndarray
+    ) -> np.ndarray:
+        inner = prepared.patches.get(patch)
+        if inner is None:
+            inner = self.engine.prepare(np.ascontiguousarray(prepared.image[patch.slices]))
+            prepared.patches[patch] = inner
+            while len(prepared.patches) > self.cached_patches:
+                prepared.patches.popitem(last=False)
+        else:
+            prepared.patches.move_to_end(patch)
+        return self.engine.predict(inner, patch.prompts(prompts), previous)
+
+    def _patch(self, prepared: FocusImage, click: Click, radius: float) -> Patch:
+        return Patch.around(click, radius, prepared.width, prepared.height, self.min_radius)
+
+    def _progressive(
+        self,
+        prepared: FocusImage,
+        prompts: Prompts,
+        global_probability: np.ndarray,
+        previous_mask: np.ndarray,
+        click: Click,
+        radius: float,
+    ) -> np.ndarray:
+        """Algorithm 3: narrow the patch while its prediction still changes beyond ``epsilon``.
+
+        The first turn starts from the mask before the click, so that an engine which keeps
+        everything but the change at the latest click (GrabCut's local update) redoes this click
+        at full resolution; later turns start from the turn before, as in the seed.
+        """
+        out = global_probability.copy()
+        kernel = np.ones((2 * self.epsilon + 1, 2 * self.epsilon + 1), np.uint8)
+        for turn in range(self.turns):
+            patch = self._patch(prepared, click, radius)
+            before = out[patch.slices] >= 0.5
+            start = previous_mask[patch.slices] if turn == 0 else before
+            result = self._patch_predict(prepared, patch, prompts, start)
+            out[patch.slices] = result
+            change = cv2.erode(((result >= 0.5) != before).astype(np.uint8), kernel) > 0
+            if not change.any():
+                break
+            local = Click(click.x - patch.x0, click.y - patch.y0, click.positive)
+            row, col = min(change.shape[0] - 1, int(local.y)), min(change.shape[1] - 1, int(local.x))
+            radius = self.omega_hat * float(_chebyshev(row, col, change).max())
+        return out
+
+    def _fast(
+        self,
+        prepared: FocusImage,
+        prompts: Prompts,
+        global_probability: np.ndarray,
+        previous_mask: np.ndarray,
+        click: Click,
+        radius: float,
+    ) -> np.ndarray:
+        """The fast form: patches shrinking by a fixed factor, all from the mask before the
+        click (independent, so they could run at once), averaged where they overlap."""
+        total = np.zeros_like(global_probability)
+        count = np.zeros(global_probability.shape, dtype=np.float32)
+        for turn in range(self.turns):
+            patch = self._patch(prepared, click, radius * FAST_SHRINK**turn)
+            result = self._patch_predict(prepared, patch, prompts, previous_mask[patch.slices])
+            total[patch.slices] += result
+            count[patch.slices] += 1.0
+        covered = count > 0
+        out = global_probability.copy()
+        out[covered] = total[covered] / count[covered]
+        return out
