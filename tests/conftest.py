@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
 from django.db import connections
 
 from annotator.celery import app as celery_app
@@ -20,6 +21,20 @@ from tests.factories import LabelClassFactory, MembershipFactory, ProjectFactory
 def _test_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    """Each test gets its own channel layer instance.
+
+    pytest-asyncio gives every test a new event loop, while channels_redis keeps asyncio locks
+    bound to the loop that first waited on them; a layer shared between tests fails with
+    "bound to a different event loop" when an earlier test's receive was cancelled mid-wait.
+    (The server runs one loop for its whole life, so this only concerns tests.)
+    """
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
