@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,18 @@ class Prompts:
     clicks: tuple[Click, ...] = field(default_factory=tuple)
     box: Box | None = None
     scribbles: tuple[Scribble, ...] = field(default_factory=tuple)
+    # The object began from an existing mask (an import, an earlier annotation, a coarse mask)
+    # that the prompts correct, rather than from nothing.
+    from_mask: bool = False
 
     def with_click(self, click: Click) -> Prompts:
-        return Prompts(clicks=(*self.clicks, click), box=self.box, scribbles=self.scribbles)
+        return replace(self, clicks=(*self.clicks, click))
 
     def with_box(self, box: Box) -> Prompts:
-        return Prompts(clicks=self.clicks, box=box, scribbles=self.scribbles)
+        return replace(self, box=box)
 
     def with_scribble(self, scribble: Scribble) -> Prompts:
-        return Prompts(clicks=self.clicks, box=self.box, scribbles=(*self.scribbles, scribble))
+        return replace(self, scribbles=(*self.scribbles, scribble))
 
     def with_prompt(self, prompt: Prompt) -> Prompts:
         if isinstance(prompt, Click):

@@ -134,6 +134,7 @@ def run_sample(engine: Engine, sample: Sample, options: ProtocolOptions) -> Samp
         mask = defects.defective_mask(loaded.image, truth, rng)
         result.input_iou = metrics.iou(truth, mask, ignore)
         previous = mask
+        prompts = Prompts(from_mask=True)
     if previous is not None:
         result.initial_iou = metrics.iou(truth, mask, ignore)
 

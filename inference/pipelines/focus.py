@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from inference.engines.base import Engine, PreparedImage
-from inference.prompts import Box, Click, Prompts, Scribble
+from inference.pipelines.region import Region
+from inference.prompts import Click, Prompts
 
 LAMBDA = 0.2
 OMEGA = 1.75
@@ -61,59 +62,13 @@ def focus_scope(
     return FocusScope(focus=focus, radius=omega * reach)
 
 
-@dataclass(frozen=True)
-class Patch:
-    """A square patch ``[y0:y1, x0:x1]`` of the image, clipped to it."""
-
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-
-    @classmethod
-    def around(cls, click: Click, radius: float, width: int, height: int, min_radius: float) -> Patch:
-        r = max(radius, min_radius)
-        x0, y0 = max(0, int(np.floor(click.x - r))), max(0, int(np.floor(click.y - r)))
-        x1, y1 = min(width, int(np.ceil(click.x + r)) + 1), min(height, int(np.ceil(click.y + r)) + 1)
-        return cls(x0, y0, x1, y1)
-
-    @property
-    def slices(self) -> tuple[slice, slice]:
-        return slice(self.y0, self.y1), slice(self.x0, self.x1)
-
-    def prompts(self, prompts: Prompts) -> Prompts:
-        """The prompts inside the patch, in its coordinates (a box is clipped to it)."""
-        w, h = self.x1 - self.x0, self.y1 - self.y0
-        clicks = tuple(
-            Click(c.x - self.x0, c.y - self.y0, c.positive)
-            for c in prompts.clicks
-            if self.x0 <= c.x < self.x1 and self.y0 <= c.y < self.y1
-        )
-        box = None
-        if prompts.box is not None:
-            b = prompts.box
-            x0, y0 = max(0.0, b.x0 - self.x0), max(0.0, b.y0 - self.y0)
-            x1, y1 = min(w - 1.0, b.x1 - self.x0), min(h - 1.0, b.y1 - self.y0)
-            box = Box(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
-        scribbles = []
-        for s in prompts.scribbles:
-            points = tuple(
-                (x - self.x0, y - self.y0)
-                for x, y in s.points
-                if 0 <= x - self.x0 < w and 0 <= y - self.y0 < h
-            )
-            if points:
-                scribbles.append(Scribble(points=points, thickness=s.thickness, positive=s.positive))
-        return Prompts(clicks=clicks, box=box, scribbles=tuple(scribbles))
-
-
 @dataclass
 class FocusImage:
     """The engine's prepared image, the original pixels for patches, and prepared patches."""
 
     image: np.ndarray
     inner: PreparedImage
-    patches: OrderedDict[Patch, PreparedImage]
+    patches: OrderedDict[Region, PreparedImage]
 
     @property
     def width(self) -> int:
@@ -170,7 +125,7 @@ class FocusView:
         return self._progressive(prepared, prompts, probability, previous_mask, click, scope.radius)
 
     def _patch_predict(
-        self, prepared: FocusImage, patch: Patch, prompts: Prompts, previous: np.ndarray
+        self, prepared: FocusImage, patch: Region, prompts: Prompts, previous: np.ndarray
     ) -> np.ndarray:
         inner = prepared.patches.get(patch)
         if inner is None:
@@ -182,8 +137,8 @@ class FocusView:
             prepared.patches.move_to_end(patch)
         return self.engine.predict(inner, patch.prompts(prompts), previous)
 
-    def _patch(self, prepared: FocusImage, click: Click, radius: float) -> Patch:
-        return Patch.around(click, radius, prepared.width, prepared.height, self.min_radius)
+    def _patch(self, prepared: FocusImage, click: Click, radius: float) -> Region:
+        return Region.around(click, radius, prepared.width, prepared.height, self.min_radius)
 
     def _progressive(
         self,

@@ -1,33 +1,46 @@
-"""Pipeline names → wrappers. ``plain`` runs the engine on the whole image, as it is; ``focus``
-adds FocusCut's focus view with the progressive strategy, ``focus_fast`` its fast form."""
+"""Pipeline names → engine wrappers.
+
+A pipeline is ``plain`` (the engine on the whole image, as it is) or stages joined by ``+`` in
+the order they wrap the engine: ``crop`` (FocalClick-XL's target crop), then ``focus`` or
+``focus_fast`` (FocusCut's focus view, standard or fast), then ``merge`` (FocalClick-XL's
+progressive merge), e.g. ``crop+focus+merge``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import product
 
 from inference.engines.base import Engine
+from inference.pipelines.crop import TargetCrop
 from inference.pipelines.focus import FocusView
+from inference.pipelines.merge import ProgressiveMerge
 
-
-def _plain(engine: Engine) -> Engine:
-    return engine
-
-
-_WRAPPERS: dict[str, Callable[[Engine], Engine]] = {
-    "plain": _plain,
+_STAGES: dict[str, Callable[[Engine], Engine]] = {
+    "crop": TargetCrop,
     "focus": FocusView,
     "focus_fast": lambda engine: FocusView(engine, fast=True),
+    "merge": ProgressiveMerge,
 }
+# Each slot holds at most one stage; slots wrap the engine in this order.
+_SLOTS: tuple[tuple[str, ...], ...] = (("crop",), ("focus", "focus_fast"), ("merge",))
 
 
 def available_pipelines() -> list[str]:
-    return sorted(_WRAPPERS)
+    names = ["plain"]
+    for choice in product(*(("", *slot) for slot in _SLOTS)):
+        stages = [stage for stage in choice if stage]
+        if stages:
+            names.append("+".join(stages))
+    return sorted(names)
 
 
 def wrap_engine(name: str, engine: Engine) -> Engine:
-    """The engine wrapped in the pipeline registered under ``name``."""
-    try:
-        wrapper = _WRAPPERS[name]
-    except KeyError:
-        raise ValueError(f"unknown pipeline {name!r}; known: {', '.join(available_pipelines())}") from None
-    return wrapper(engine)
+    """The engine wrapped in the pipeline named ``name``."""
+    if name not in available_pipelines():
+        raise ValueError(f"unknown pipeline {name!r}; known: {', '.join(available_pipelines())}")
+    if name == "plain":
+        return engine
+    for stage in name.split("+"):
+        engine = _STAGES[stage](engine)
+    return engine
