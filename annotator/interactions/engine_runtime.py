@@ -21,6 +21,7 @@ from annotator.interactions.embedding_store import embedding_store
 from annotator.projects.engines import checkpoint_path, sam_model_type
 from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine
 from inference.engines.cache import PreparedImageCache
+from inference.pipelines import wrap_engine
 from inference.prompts import Prompts
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,15 @@ class Prediction:
     prepare_ms: float
 
 
+@lru_cache(maxsize=16)
+def engine_for(name: str, pipeline: str = "plain") -> Engine:
+    """The process's engine for a session's engine name (``grabcut``, ``sam_vit_b``, ...),
+    wrapped in its pipeline (the model itself is loaded once: ``base_engine``)."""
+    return wrap_engine(pipeline, base_engine(name))
+
+
 @lru_cache(maxsize=4)
-def engine_for(name: str) -> Engine:
-    """The process's engine for a session's engine name (``grabcut``, ``sam_vit_b``, ...)."""
+def base_engine(name: str) -> Engine:
     model_type = sam_model_type(name)
     if model_type is not None:
         return build_engine(
@@ -74,7 +81,8 @@ def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
     from inference.engines.sam.engine import SamEngine  # torch, only where SAM runs
     from inference.engines.sam.image import SamImage
 
-    assert isinstance(engine, SamEngine)
+    if not isinstance(engine, SamEngine):  # wrapped in pipeline stages: their own state
+        return engine.prepare(load_rgb(image))
     shared = store.get(engine.model_id, image.checksum)
     try:
         if shared is not None:
@@ -86,21 +94,26 @@ def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
     return prepared
 
 
-def prepared_for(engine_name: str, image: ImageAsset) -> PreparedImage:
+def prepared_for(engine_name: str, image: ImageAsset, pipeline: str = "plain") -> PreparedImage:
     """The engine's once-per-image state, from this process, the shared store, or computed now."""
-    engine = engine_for(engine_name)
+    engine = engine_for(engine_name, pipeline)
     return prepared_cache().get_or_prepare(
-        (engine_name, image.id, image.checksum), lambda: _prepare(engine, image)
+        (engine_name, pipeline, image.id, image.checksum), lambda: _prepare(engine, image)
     )
 
 
 def predict(
-    *, engine_name: str, image: ImageAsset, prompts: Prompts, previous: np.ndarray | None
+    *,
+    engine_name: str,
+    image: ImageAsset,
+    prompts: Prompts,
+    previous: np.ndarray | None,
+    pipeline: str = "plain",
 ) -> Prediction:
     """Run the engine for one step; returns the binarised mask (and alternatives) and timings."""
     started = time.perf_counter()
-    prepared = prepared_for(engine_name, image)
-    engine = engine_for(engine_name)
+    prepared = prepared_for(engine_name, image, pipeline)
+    engine = engine_for(engine_name, pipeline)
     prepared_at = time.perf_counter()
     if isinstance(engine, ProposesCandidates):
         masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]

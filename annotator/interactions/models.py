@@ -41,6 +41,7 @@ class InteractionSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
     state = models.CharField(max_length=16, choices=SessionState.choices, default=SessionState.OPEN)
     engine = models.CharField(max_length=32)
+    pipeline = models.CharField(max_length=64, default="plain")
     worker = models.ForeignKey(
         Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )

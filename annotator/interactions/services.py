@@ -58,6 +58,7 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
             label_class=label_class,
             user=user,
             engine=engine_in_use(image.project.engine).engine,
+            pipeline=image.project.pipeline,
         )
     if session.label_class_id != label_class.id:
         session.label_class = label_class
@@ -182,6 +183,7 @@ def _apply_prompt(session: InteractionSession, state: LiveState, event: Interact
     try:
         prediction = engine_runtime.predict(
             engine_name=session.engine,
+            pipeline=session.pipeline,
             image=session.image,
             prompts=state.history.prompts().with_prompt(prompt),
             previous=before if state.history.current_mask is not None else None,

@@ -45,7 +45,7 @@ def prepare_session_image(session_id: int) -> None:
     if session is None:
         return
     started = time.perf_counter()
-    engine_runtime.prepared_for(session.engine, session.image)
+    engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
     ready = {
         "type": "ready",
         "session_id": session.id,
@@ -60,4 +60,4 @@ def prepare_image(image_id: int) -> None:
     """Compute an uploaded image's embedding ahead of the first session on it."""
     image = ImageAsset.objects.select_related("project").filter(id=image_id).first()
     if image is not None:
-        engine_runtime.prepared_for(engine_in_use(image.project.engine).engine, image)
+        engine_runtime.prepared_for(engine_in_use(image.project.engine).engine, image, image.project.pipeline)

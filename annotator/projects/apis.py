@@ -36,6 +36,7 @@ class ProjectListApi(APIView):
                 name=data.validated_data["name"],
                 description=data.validated_data["description"],
                 engine=data.validated_data["engine"],
+                pipeline=data.validated_data["pipeline"],
             )
             for name in data.validated_data["classes"]:
                 services.label_class_create(project=project, name=name)
@@ -52,14 +53,16 @@ class ProjectDetailApi(APIView):
 
     @extend_schema(request=ProjectUpdateSerializer, responses=ProjectSerializer)
     def patch(self, request: Request, project_id: int) -> Response:
-        """Admins choose the project's engine."""
+        """Admins choose the project's engine and pipeline."""
         membership = selectors.membership_require_role(
             user=request.user, project_id=project_id, roles=(Role.ADMIN,)
         )
         data = ProjectUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        project = services.project_set_engine(
-            project=membership.project, engine=data.validated_data["engine"]
+        project = services.project_configure(
+            project=membership.project,
+            engine=data.validated_data.get("engine"),
+            pipeline=data.validated_data.get("pipeline"),
         )
         context = {"roles": {project_id: membership.role}}
         return Response(ProjectSerializer(project, context=context).data)

@@ -11,6 +11,8 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     engine = models.CharField(max_length=32, default="grabcut")
+    # Stages around the engine (inference.pipelines): "plain", "crop+merge", ...
+    pipeline = models.CharField(max_length=64, default="plain")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
 from annotator.projects.models import LabelClass, Project
+from inference.pipelines import available_pipelines
 
 
 class LabelClassSerializer(serializers.ModelSerializer[LabelClass]):
@@ -30,6 +31,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "engine",
             "engine_in_use",
             "engine_note",
+            "pipeline",
             "created_at",
             "label_classes",
             "role",
@@ -51,10 +53,17 @@ class ProjectInputSerializer(serializers.Serializer[None]):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     engine = serializers.ChoiceField(choices=ENGINE_CHOICES, required=False, default="grabcut")
+    pipeline = serializers.ChoiceField(choices=available_pipelines(), required=False, default="plain")
     classes = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
     )
 
 
 class ProjectUpdateSerializer(serializers.Serializer[None]):
-    engine = serializers.ChoiceField(choices=ENGINE_CHOICES)
+    engine = serializers.ChoiceField(choices=ENGINE_CHOICES, required=False)
+    pipeline = serializers.ChoiceField(choices=available_pipelines(), required=False)
+
+    def validate(self, attrs: dict[str, str]) -> dict[str, str]:
+        if not attrs:
+            raise serializers.ValidationError("Give an engine, a pipeline or both.")
+        return attrs

@@ -8,18 +8,24 @@ from django.db import IntegrityError, transaction
 from annotator.common.errors import Conflict, InvalidInput
 from annotator.projects.engines import ENGINE_CHOICES, GRABCUT
 from annotator.projects.models import LabelClass, Membership, Project, Role
+from inference.pipelines import available_pipelines
 
 DEFAULT_COLOURS = ["#1e90ff", "#ff6b35", "#2ec4b6", "#e71d36", "#9b5de5", "#f9c80e", "#43aa8b"]
 
 
 @transaction.atomic
-def project_create(*, creator: User, name: str, description: str = "", engine: str = GRABCUT) -> Project:
+def project_create(
+    *, creator: User, name: str, description: str = "", engine: str = GRABCUT, pipeline: str = "plain"
+) -> Project:
     """Create a project; its creator becomes its admin."""
     name = name.strip()
     if not name:
         raise InvalidInput("A project needs a name.")
     _check_engine(engine)
-    project = Project.objects.create(name=name, description=description, created_by=creator, engine=engine)
+    _check_pipeline(pipeline)
+    project = Project.objects.create(
+        name=name, description=description, created_by=creator, engine=engine, pipeline=pipeline
+    )
     Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
     return project
 
@@ -29,11 +35,26 @@ def _check_engine(engine: str) -> None:
         raise InvalidInput(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}.")
 
 
-def project_set_engine(*, project: Project, engine: str) -> Project:
-    """Switch the engine new sessions of the project use (open sessions keep theirs)."""
-    _check_engine(engine)
-    project.engine = engine
-    project.save(update_fields=["engine"])
+def _check_pipeline(pipeline: str) -> None:
+    if pipeline not in available_pipelines():
+        raise InvalidInput(
+            f"Unknown pipeline {pipeline!r}; choose one of {', '.join(available_pipelines())}."
+        )
+
+
+def project_configure(*, project: Project, engine: str | None = None, pipeline: str | None = None) -> Project:
+    """Switch the engine or pipeline new sessions of the project use (open sessions keep theirs)."""
+    fields = []
+    if engine is not None:
+        _check_engine(engine)
+        project.engine = engine
+        fields.append("engine")
+    if pipeline is not None:
+        _check_pipeline(pipeline)
+        project.pipeline = pipeline
+        fields.append("pipeline")
+    if fields:
+        project.save(update_fields=fields)
     return project
 
 

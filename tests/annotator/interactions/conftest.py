@@ -31,7 +31,12 @@ def weights_dir(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def fresh_worker() -> Iterator[None]:
     """A worker process's engine, image cache and store start empty, as in a new process."""
-    caches = (engine_runtime.engine_for, engine_runtime.prepared_cache, embedding_store.embedding_store)
+    caches = (
+        engine_runtime.engine_for,
+        engine_runtime.base_engine,
+        engine_runtime.prepared_cache,
+        embedding_store.embedding_store,
+    )
     for cached in caches:
         cached.cache_clear()
     yield
@@ -45,7 +50,7 @@ def sam_worker(weights_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_worker:
     worker's engine built from it: the real checkpoint code, a small architecture."""
     save_tiny_sam(checkpoint_path("vit_b"), seed=2)
     engine = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "engine_for", lambda name: engine)
+    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: engine)
     return engine
 
 

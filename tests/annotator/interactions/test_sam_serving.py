@@ -115,12 +115,14 @@ def test_another_worker_takes_the_embedding_from_redis(
     store.client.delete(store.key("tiny", image.checksum))
 
     worker_a = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "engine_for", lambda name: worker_a)
+    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: worker_a)
     from_a = engine_runtime.prepared_for("sam_vit_b", image)
 
-    engine_runtime.prepared_cache.cache_clear()  # worker B: its own process memory, empty
+    # Worker B: its own process memory, empty.
+    engine_runtime.prepared_cache.cache_clear()
+    engine_runtime.engine_for.cache_clear()
     worker_b = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "engine_for", lambda name: worker_b)
+    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: worker_b)
     from_b = engine_runtime.prepared_for("sam_vit_b", image)
     assert (worker_a.encoder_runs, worker_b.encoder_runs) == (1, 0)
     assert torch.equal(from_a.embedding, from_b.embedding)  # type: ignore[attr-defined]
