@@ -53,6 +53,17 @@ def a_different_proposal(proposals: list[np.ndarray]) -> int:
     return next(i for i in range(1, len(proposals)) if not np.array_equal(proposals[i], proposals[0]))
 
 
+def clicked_and_chosen(setup: ProjectSetup) -> tuple[Page, list[np.ndarray], int]:
+    """A SAM session whose first click's proposals are stored, with another one chosen."""
+    sam_project(setup)
+    page = Page(setup)
+    page.send("click", x=100.0, y=75.0, positive=True)
+    proposals = page.proposals()
+    index = a_different_proposal(proposals)
+    page.send("choose", index=index)
+    return page, proposals, index
+
+
 def test_the_first_click_offers_three_masks_and_choosing_one_shows_it(
     project_setup: ProjectSetup, sam_worker: SamEngine
 ) -> None:
@@ -72,12 +83,7 @@ def test_the_first_click_offers_three_masks_and_choosing_one_shows_it(
 def test_undo_returns_to_the_mask_shown_before_the_choice_and_the_log_replays_it(
     project_setup: ProjectSetup, sam_worker: SamEngine
 ) -> None:
-    sam_project(project_setup)
-    page = Page(project_setup)
-    page.send("click", x=100.0, y=75.0, positive=True)
-    proposals = page.proposals()
-    index = a_different_proposal(proposals)
-    page.send("choose", index=index)
+    page, proposals, index = clicked_and_chosen(project_setup)
     undone = page.send("undo")
     assert undone["choice"] == 0 and np.array_equal(page.mask, proposals[0])
     # Another worker (nothing in memory) rebuilds the same history from the event log.
@@ -92,12 +98,7 @@ def test_undo_returns_to_the_mask_shown_before_the_choice_and_the_log_replays_it
 def test_the_next_click_refines_the_chosen_mask(
     project_setup: ProjectSetup, sam_worker: SamEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sam_project(project_setup)
-    page = Page(project_setup)
-    page.send("click", x=100.0, y=75.0, positive=True)
-    proposals = page.proposals()
-    index = a_different_proposal(proposals)
-    page.send("choose", index=index)
+    page, proposals, index = clicked_and_chosen(project_setup)
     previous: list[np.ndarray | None] = []
     real = sam_worker.predict_candidates
 

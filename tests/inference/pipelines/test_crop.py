@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from inference.engines.grabcut import GrabCutEngine
-from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.pipelines.crop import TargetCrop
 from inference.prompts import Click, Prompts
 from inference.synthetic import make_scene
+from tests.inference.pipelines.robot import robot_mask
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,4 @@ def test_while_the_mask_is_empty_the_whole_image_is_used() -> None:
 def test_target_crop_around_grabcut_segments_an_object() -> None:
     scene = make_scene(640, 480, objects=1, seed=11)
     engine = TargetCrop(GrabCutEngine())
-    prepared = engine.prepare(scene.image)
-    truth = scene.masks[0]
-    mask = np.zeros_like(truth)
-    clicks: tuple[Click, ...] = ()
-    for _ in range(5):
-        click = next_click(truth, mask)
-        if click is None:
-            break
-        clicks = (*clicks, click)
-        mask = engine.predict(prepared, Prompts(clicks=clicks), mask if mask.any() else None) >= 0.5
-    assert iou(truth, mask) >= 0.9
+    assert iou(scene.masks[0], robot_mask(engine, scene.image, scene.masks[0], clicks=5)) >= 0.9

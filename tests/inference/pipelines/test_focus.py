@@ -13,6 +13,7 @@ from inference.pipelines import wrap_engine
 from inference.pipelines.focus import FocusView, focus_scope
 from inference.prompts import Click, Prompts
 from inference.synthetic import make_scene
+from tests.inference.pipelines.robot import robot_mask
 
 
 def square(shape: tuple[int, int], y0: int, x0: int, y1: int, x1: int) -> np.ndarray:
@@ -86,14 +87,4 @@ def test_the_progressive_strategy_stops_when_the_change_erodes_to_nothing(change
 def test_the_focus_view_around_grabcut_segments_a_small_object(pipeline: str) -> None:
     scene = make_scene(480, 360, objects=1, seed=9)
     engine = wrap_engine(pipeline, GrabCutEngine())
-    prepared = engine.prepare(scene.image)
-    truth = scene.masks[0]
-    mask = np.zeros_like(truth)
-    clicks: tuple[Click, ...] = ()
-    for _ in range(5):
-        click = next_click(truth, mask)
-        if click is None:
-            break
-        clicks = (*clicks, click)
-        mask = engine.predict(prepared, Prompts(clicks=clicks), mask if mask.any() else None) >= 0.5
-    assert iou(truth, mask) >= 0.9
+    assert iou(scene.masks[0], robot_mask(engine, scene.image, scene.masks[0], clicks=5)) >= 0.9
