@@ -192,7 +192,8 @@ def _apply_prompt(session: InteractionSession, state: LiveState, event: Interact
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
         raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
     after_rle = rle.encode(prediction.mask)
-    candidates = tuple(rle.encode(m) for m in prediction.candidates) if len(prediction.candidates) > 1 else ()
+    others = prediction.candidates[1:]
+    candidates = (after_rle, *(rle.encode(m) for m in others)) if others else ()
     state.history.push(Step(prompt=prompt, mask=after_rle, candidates=candidates))
     state.mask = prediction.mask
     event.status = EventStatus.APPLIED
