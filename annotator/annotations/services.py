@@ -13,6 +13,15 @@ from annotator.projects.models import LabelClass
 from inference.masks import rle
 
 
+def _checked_area(image: ImageAsset, mask: rle.Rle) -> int:
+    if list(mask["size"]) != [image.height, image.width]:
+        raise InvalidInput("The mask's size does not match the image.", code="mask_size_mismatch")
+    area = rle.area(mask)
+    if area == 0:
+        raise InvalidInput("The mask is empty: click on the object first.", code="empty_mask")
+    return area
+
+
 @transaction.atomic
 def annotation_create(
     *,
@@ -23,11 +32,7 @@ def annotation_create(
     source_session: InteractionSession | None = None,
 ) -> Annotation:
     """Store an object mask; refuses an empty mask or one whose size is not the image's."""
-    if list(mask["size"]) != [image.height, image.width]:
-        raise InvalidInput("The mask's size does not match the image.", code="mask_size_mismatch")
-    area = rle.area(mask)
-    if area == 0:
-        raise InvalidInput("The mask is empty: click on the object first.", code="empty_mask")
+    area = _checked_area(image, mask)
     return Annotation.objects.create(
         project_id=image.project_id,
         image=image,
@@ -38,3 +43,31 @@ def annotation_create(
         author=author,
         source_session=source_session,
     )
+
+
+@transaction.atomic
+def annotation_correct(
+    *,
+    annotation_id: int,
+    image: ImageAsset,
+    label_class: LabelClass,
+    mask: rle.Rle,
+    author: User,
+    source_session: InteractionSession,
+) -> Annotation:
+    """Replace an annotation's mask and class with a corrected one (same id, so exports and
+    references keep it); if it was deleted meanwhile, the correction is stored as a new one."""
+    annotation = Annotation.objects.select_for_update().filter(id=annotation_id, image=image).first()
+    if annotation is None:
+        return annotation_create(
+            image=image, label_class=label_class, mask=mask, author=author, source_session=source_session
+        )
+    area = _checked_area(image, mask)
+    annotation.mask = mask
+    annotation.bbox = rle.bbox(mask)
+    annotation.area = area
+    annotation.label_class = label_class
+    annotation.author = author
+    annotation.source_session = source_session
+    annotation.save(update_fields=["mask", "bbox", "area", "label_class", "author", "source_session"])
+    return annotation

@@ -1,8 +1,10 @@
 """A session's undo history, rebuilt from its applied events.
 
-The state of an interactive session is data: the list of model steps (each with its prompt
-and the full mask after it) and a cursor. A step may also carry the other masks the engine
-proposed (SAM on a first click); choosing one of them is a step of its own, without a prompt.
+The state of an interactive session is data: the list of steps (each with what the annotator
+did and the full mask after it) and a cursor. A step is a model prompt (click, box, scribble),
+a brush or eraser stroke, or the start from an existing mask. A step may also carry the other
+masks the engine proposed (SAM on a first click); choosing one of them is a step of its own,
+without a prompt.
 Undo moves the cursor back, redo forward, a new step drops the steps past the cursor. Replaying
 the event log rebuilds it exactly, on any worker, without running a model.
 """
@@ -13,15 +15,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from inference.masks.manual import BrushStroke, locked_pixels
 from inference.masks.rle import Rle
-from inference.prompts import Box, Click, Prompts
+from inference.prompts import Box, Click, Prompts, Scribble
+
+
+@dataclass(frozen=True)
+class StartFrom:
+    """The session began from an existing annotation's mask, which the next steps correct."""
+
+    annotation_id: int
+
+
+Action = Click | Box | Scribble | BrushStroke | StartFrom
 
 
 @dataclass(frozen=True)
 class Step:
     """``prompt`` is None for a step that chose another of the proposed masks."""
 
-    prompt: Click | Box | None
+    prompt: Action | None
     mask: Rle
     candidates: tuple[Rle, ...] = ()
     choice: int = 0
@@ -49,16 +64,43 @@ class SessionHistory:
     def can_redo(self) -> bool:
         return self.cursor < len(self.steps)
 
+    @property
+    def active(self) -> list[Step]:
+        return self.steps[: self.cursor]
+
     def prompts(self) -> Prompts:
-        """The prompts of the active steps; the latest box wins."""
+        """The model prompts of the active steps; the latest box wins."""
         clicks: list[Click] = []
+        scribbles: list[Scribble] = []
         box: Box | None = None
-        for step in self.steps[: self.cursor]:
+        for step in self.active:
             if isinstance(step.prompt, Click):
                 clicks.append(step.prompt)
+            elif isinstance(step.prompt, Scribble):
+                scribbles.append(step.prompt)
             elif isinstance(step.prompt, Box):
                 box = step.prompt
-        return Prompts(clicks=tuple(clicks), box=box)
+        return Prompts(
+            clicks=tuple(clicks), box=box, scribbles=tuple(scribbles), from_mask=self.started_from is not None
+        )
+
+    @property
+    def started_from(self) -> int | None:
+        """The annotation the active steps correct, if the session began from one."""
+        for step in self.active:
+            if isinstance(step.prompt, StartFrom):
+                return step.prompt.annotation_id
+        return None
+
+    def locked(self, height: int, width: int, then: Click | Scribble | None = None) -> np.ndarray | None:
+        """Pixels the next model step keeps: brush strokes not since clicked or scribbled in.
+
+        ``then`` is the prompt of that next step (a click inside a stroke releases it).
+        """
+        actions = [s.prompt for s in self.active if isinstance(s.prompt, (BrushStroke, Click, Scribble))]
+        if then is not None:
+            actions.append(then)
+        return locked_pixels(actions, height, width)
 
     def push(self, step: Step) -> None:
         del self.steps[self.cursor :]
@@ -95,7 +137,7 @@ class SessionHistory:
         """Rebuild from applied events as (kind, payload, result), in log order."""
         history = cls()
         for kind, payload, result in events:
-            if kind in ("click", "box") and result is not None:
+            if kind in STEP_KINDS and result is not None:
                 candidates = tuple(result.get("candidates", ()))
                 history.push(
                     Step(
@@ -111,17 +153,45 @@ class SessionHistory:
         return history
 
 
-def candidate_fields(history: SessionHistory) -> dict[str, int]:
-    """What the page needs to cycle through proposed masks: how many, and which is shown."""
+def page_fields(history: SessionHistory) -> dict[str, Any]:
+    """What the page draws besides the mask: the history's position, the active clicks and
+    scribbles, the proposed masks (how many, which is shown), and the annotation being corrected."""
     current = history.current
-    if current is None:
-        return {"candidates": 0, "choice": 0}
-    return {"candidates": len(current.candidates), "choice": current.choice}
+    scribbles = [s.prompt for s in history.active if isinstance(s.prompt, Scribble)]
+    return {
+        "step": history.cursor,
+        "steps": len(history.steps),
+        "clicks": history.click_list(),
+        "scribbles": [
+            {"points": [list(p) for p in s.points], "thickness": s.thickness, "positive": s.positive}
+            for s in scribbles
+        ],
+        "candidates": len(current.candidates) if current is not None else 0,
+        "choice": current.choice if current is not None else 0,
+        "started_from": history.started_from,
+    }
 
 
-def prompt_from_payload(kind: str, payload: dict[str, Any]) -> Click | Box:
+# Event kinds that add a step holding its mask (``choose`` adds one from the proposed masks).
+STEP_KINDS = ("click", "box", "scribble", "brush", "start")
+
+
+def _points(payload: dict[str, Any]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in payload["points"])
+
+
+def prompt_from_payload(kind: str, payload: dict[str, Any]) -> Action:
+    """The step an event of ``kind`` describes (payloads as ``protocol.parse`` made them)."""
     if kind == "click":
         return Click(x=float(payload["x"]), y=float(payload["y"]), positive=bool(payload["positive"]))
+    if kind == "scribble":
+        return Scribble(
+            points=_points(payload), thickness=float(payload["thickness"]), positive=bool(payload["positive"])
+        )
+    if kind == "brush":
+        return BrushStroke(points=_points(payload), size=float(payload["size"]), erase=bool(payload["erase"]))
+    if kind == "start":
+        return StartFrom(annotation_id=int(payload["annotation_id"]))
     return Box(
         x0=float(payload["x0"]), y0=float(payload["y0"]), x1=float(payload["x1"]), y1=float(payload["y1"])
     )

@@ -57,6 +57,9 @@ class InteractionSession(models.Model):
 class EventKind(models.TextChoices):
     CLICK = "click", "Click"
     BOX = "box", "Box"
+    SCRIBBLE = "scribble", "Scribble"
+    BRUSH = "brush", "Brush or eraser stroke"
+    START = "start", "Start from an existing mask"
     UNDO = "undo", "Undo"
     REDO = "redo", "Redo"
     CHOOSE = "choose", "Choose a proposed mask"

@@ -13,7 +13,11 @@ from typing import Any
 from annotator.common.errors import InvalidInput
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-EVENT_KINDS = ("click", "box", "undo", "redo", "choose", "accept")
+EVENT_KINDS = ("click", "box", "scribble", "brush", "start", "undo", "redo", "choose", "accept")
+# A stroke (scribble or brush) has at most this many points; the page thins longer drags.
+MAX_STROKE_POINTS = 2000
+# Scribble thickness and brush size, in image pixels.
+STROKE_SIZES = (1.0, 512.0)
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,70 @@ def _int(content: dict[str, Any], key: str) -> int:
     return value
 
 
-def _number(content: dict[str, Any], key: str) -> float:
-    value = content.get(key)
+def _finite(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidInput(f"'{key}' must be a finite number.", code="invalid_message")
+        raise InvalidInput(f"{name} must be a finite number.", code="invalid_message")
     return float(value)
+
+
+def _number(content: dict[str, Any], key: str) -> float:
+    return _finite(content.get(key), f"'{key}'")
+
+
+def _bool(content: dict[str, Any], key: str) -> bool:
+    value = content.get(key)
+    if not isinstance(value, bool):
+        raise InvalidInput(f"'{key}' must be true or false.", code="invalid_message")
+    return value
+
+
+def _size(content: dict[str, Any], key: str) -> float:
+    value = _number(content, key)
+    low, high = STROKE_SIZES
+    if not low <= value <= high:
+        raise InvalidInput(f"'{key}' must be between {low:g} and {high:g} pixels.", code="invalid_message")
+    return value
+
+
+def _points(content: dict[str, Any]) -> list[list[float]]:
+    points = content.get("points")
+    if not isinstance(points, list) or not 1 <= len(points) <= MAX_STROKE_POINTS:
+        raise InvalidInput(
+            f"'points' must be a list of 1 to {MAX_STROKE_POINTS} [x, y] pairs.", code="invalid_message"
+        )
+    out: list[list[float]] = []
+    for point in points:
+        if not isinstance(point, list) or len(point) != 2:
+            raise InvalidInput("Each point must be an [x, y] pair.", code="invalid_message")
+        out.append([_finite(point[0], "A point's x"), _finite(point[1], "A point's y")])
+    return out
+
+
+def _payload(kind: str, content: dict[str, Any]) -> dict[str, Any]:
+    if kind == "click":
+        return {
+            "x": _number(content, "x"),
+            "y": _number(content, "y"),
+            "positive": _bool(content, "positive"),
+        }
+    if kind == "box":
+        x0, y0, x1, y1 = (_number(content, k) for k in ("x0", "y0", "x1", "y1"))
+        return {"x0": min(x0, x1), "y0": min(y0, y1), "x1": max(x0, x1), "y1": max(y0, y1)}
+    if kind == "scribble":
+        return {
+            "points": _points(content),
+            "thickness": _size(content, "thickness"),
+            "positive": _bool(content, "positive"),
+        }
+    if kind == "brush":
+        return {"points": _points(content), "size": _size(content, "size"), "erase": _bool(content, "erase")}
+    if kind == "start":
+        return {"annotation_id": _int(content, "annotation_id")}
+    if kind == "choose":
+        return {"index": _int(content, "index")}
+    if kind == "accept" and content.get("class_id") is not None:
+        return {"class_id": _int(content, "class_id")}
+    return {}
 
 
 def parse(content: Any) -> Message:
@@ -70,26 +133,17 @@ def parse(content: Any) -> Message:
     seq = content.get("seq")
     if seq is not None:
         seq = _int(content, "seq")
-    payload: dict[str, Any] = {}
-    if kind == "click":
-        positive = content.get("positive")
-        if not isinstance(positive, bool):
-            raise InvalidInput("'positive' must be true or false.", code="invalid_message")
-        payload = {"x": _number(content, "x"), "y": _number(content, "y"), "positive": positive}
-    elif kind == "box":
-        x0, y0, x1, y1 = (_number(content, k) for k in ("x0", "y0", "x1", "y1"))
-        payload = {"x0": min(x0, x1), "y0": min(y0, y1), "x1": max(x0, x1), "y1": max(y0, y1)}
-    elif kind == "choose":
-        payload = {"index": _int(content, "index")}
-    elif kind == "accept" and content.get("class_id") is not None:
-        payload = {"class_id": _int(content, "class_id")}
     return SessionEvent(
-        session_id=_int(content, "session_id"), event_id=event_id, kind=kind, payload=payload, seq=seq
+        session_id=_int(content, "session_id"),
+        event_id=event_id,
+        kind=kind,
+        payload=_payload(kind, content),
+        seq=seq,
     )
 
 
 def check_inside(event: SessionEvent, *, width: int, height: int) -> None:
-    """Clicks and boxes must lie inside the image: 0 <= x < width, 0 <= y < height."""
+    """Clicks, box corners and stroke points must lie inside the image: 0 <= x < width, 0 <= y < height."""
     points: list[tuple[float, float]] = []
     if event.kind == "click":
         points = [(event.payload["x"], event.payload["y"])]
@@ -98,6 +152,8 @@ def check_inside(event: SessionEvent, *, width: int, height: int) -> None:
         points = [(p["x0"], p["y0"]), (p["x1"], p["y1"])]
         if p["x1"] - p["x0"] < 1 or p["y1"] - p["y0"] < 1:
             raise InvalidInput("A box must be at least one pixel wide and high.", code="invalid_message")
+    elif event.kind in ("scribble", "brush"):
+        points = [(x, y) for x, y in event.payload["points"]]
     for x, y in points:
         if not (0 <= x < width and 0 <= y < height):
             raise InvalidInput(f"({x:g}, {y:g}) is outside the {width}x{height} image.", code="outside_image")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.common.errors import InvalidInput, NotFound
-from annotator.interactions.history import SessionHistory, candidate_fields
+from annotator.interactions.history import SessionHistory, page_fields
 from annotator.interactions.models import EventStatus, InteractionSession, SessionState
 
 
@@ -55,8 +55,5 @@ def session_snapshot(*, session: InteractionSession) -> dict[str, Any]:
         "engine": session.engine,
         "state": session.state,
         "mask": history.current_mask,
-        "step": history.cursor,
-        "steps": len(history.steps),
-        "clicks": history.click_list(),
-        **candidate_fields(history),
+        **page_fields(history),
     }

@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from annotator.annotations.services import annotation_create
+from annotator.annotations.selectors import annotation_get
+from annotator.annotations.services import annotation_correct, annotation_create
 from annotator.common.errors import DomainError, InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime
-from annotator.interactions.history import SessionHistory, Step, candidate_fields, prompt_from_payload
+from annotator.interactions.history import SessionHistory, Step, page_fields, prompt_from_payload
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -29,6 +30,8 @@ from annotator.interactions.session_cache import LiveState, SessionCache
 from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass
 from inference.masks import patch, rle
+from inference.masks.manual import BrushStroke, keep_locked
+from inference.prompts import Box, Click, Scribble
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +137,12 @@ def _apply(session: InteractionSession, state: LiveState, event: InteractionEven
     try:
         if session.state != SessionState.OPEN:
             raise InvalidInput(f"The session is {session.state}.", code="session_closed")
-        if event.kind in (EventKind.CLICK, EventKind.BOX):
+        if event.kind in (EventKind.CLICK, EventKind.BOX, EventKind.SCRIBBLE):
             return _apply_prompt(session, state, event)
+        if event.kind == EventKind.BRUSH:
+            return _apply_brush(session, state, event)
+        if event.kind == EventKind.START:
+            return _apply_start(session, state, event)
         if event.kind in (EventKind.UNDO, EventKind.REDO):
             return _apply_history_move(session, state, event)
         if event.kind == EventKind.CHOOSE:
@@ -169,40 +176,75 @@ def _mask_frame(
         "kind": event.kind,
         "patch": change.to_wire(),
         "area": area,
-        "step": history.cursor,
-        "steps": len(history.steps),
-        "clicks": history.click_list(),
-        **candidate_fields(history),
+        **page_fields(history),
         "engine_ms": event.engine_ms,
     }
 
 
 def _apply_prompt(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+    """A click, box or scribble: the engine proposes, brush strokes not clicked in since stay."""
     prompt = prompt_from_payload(event.kind, event.payload)
+    assert isinstance(prompt, (Click, Box, Scribble))
     before = state.mask
+    history = state.history
     try:
         prediction = engine_runtime.predict(
             engine_name=session.engine,
             pipeline=session.pipeline,
             image=session.image,
-            prompts=state.history.prompts().with_prompt(prompt),
-            previous=before if state.history.current_mask is not None else None,
+            prompts=history.prompts().with_prompt(prompt),
+            previous=before if history.current_mask is not None else None,
         )
     except (cv2.error, ValueError, OSError) as error:
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
         raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
-    after_rle = rle.encode(prediction.mask)
-    others = prediction.candidates[1:]
-    candidates = (after_rle, *(rle.encode(m) for m in others)) if others else ()
-    state.history.push(Step(prompt=prompt, mask=after_rle, candidates=candidates))
-    state.mask = prediction.mask
+    released_by = prompt if isinstance(prompt, (Click, Scribble)) else None
+    height, width = before.shape
+    locked = history.locked(height, width, then=released_by)
+    masks = [keep_locked(m, before, locked) for m in prediction.candidates]
+    after = masks[0]
+    after_rle = rle.encode(after)
+    candidates = (after_rle, *(rle.encode(m) for m in masks[1:])) if len(masks) > 1 else ()
+    history.push(Step(prompt=prompt, mask=after_rle, candidates=candidates))
+    state.mask = after
     event.status = EventStatus.APPLIED
     event.result = {"mask": after_rle, "candidates": list(candidates)} if candidates else {"mask": after_rle}
     event.engine_ms = round(prediction.engine_ms, 3)
-    area = int(np.count_nonzero(prediction.mask))
-    frame = _mask_frame(session, state.history, event, patch.diff(before, prediction.mask), area)
+    frame = _mask_frame(session, history, event, patch.diff(before, after), int(np.count_nonzero(after)))
     frame["prepare_ms"] = round(prediction.prepare_ms, 3)
     return frame
+
+
+def _push_mask(
+    session: InteractionSession, state: LiveState, event: InteractionEvent, after: np.ndarray
+) -> dict[str, Any]:
+    """Record a step that sets the mask without the engine (a brush stroke, a start)."""
+    before = state.mask
+    after_rle = rle.encode(after)
+    state.history.push(Step(prompt=prompt_from_payload(event.kind, event.payload), mask=after_rle))
+    state.mask = after
+    event.status = EventStatus.APPLIED
+    event.result = {"mask": after_rle}
+    change = patch.diff(before, after)
+    return _mask_frame(session, state.history, event, change, int(np.count_nonzero(after)))
+
+
+def _apply_brush(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+    stroke = prompt_from_payload(event.kind, event.payload)
+    assert isinstance(stroke, BrushStroke)
+    return _push_mask(session, state, event, stroke.paint(state.mask))
+
+
+def _apply_start(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+    """Begin from an annotation of this image: the following steps correct its mask."""
+    if state.history.cursor:
+        raise InvalidInput(
+            "Start from a mask on an empty object: accept or undo the current one first.", code="not_empty"
+        )
+    annotation = annotation_get(
+        project_id=session.project_id, image_id=session.image_id, annotation_id=event.payload["annotation_id"]
+    )
+    return _push_mask(session, state, event, rle.decode(annotation.mask))
 
 
 def _apply_history_move(
@@ -256,9 +298,24 @@ def _apply_accept(
     label_class = LabelClass.objects.filter(id=class_id, project_id=session.project_id).first()
     if label_class is None:
         raise InvalidInput("Unknown label class.", code="unknown_class")
-    annotation = annotation_create(
-        image=session.image, label_class=label_class, mask=mask, author=session.user, source_session=session
-    )
+    corrected = history.started_from
+    if corrected is not None:
+        annotation = annotation_correct(
+            annotation_id=corrected,
+            image=session.image,
+            label_class=label_class,
+            mask=mask,
+            author=session.user,
+            source_session=session,
+        )
+    else:
+        annotation = annotation_create(
+            image=session.image,
+            label_class=label_class,
+            mask=mask,
+            author=session.user,
+            source_session=session,
+        )
     session.state = SessionState.ACCEPTED
     session.label_class = label_class
     session.save(update_fields=["state", "label_class", "updated_at"])

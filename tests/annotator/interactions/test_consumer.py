@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import numpy as np
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from annotator.interactions.models import InteractionEvent
+from annotator.interactions.models import InteractionEvent, InteractionSession
+from annotator.interactions.selectors import session_history
+from inference.masks import rle
 from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
 from tests.conftest import ProjectSetup
 from tests.factories import upload_scene
@@ -93,6 +96,26 @@ async def test_a_click_goes_in_and_a_mask_comes_out(live: dict[str, Any]) -> Non
         ),
         ('{"type": "open", "image_id": -1, "class_id": 1}', "invalid_message"),
         ('{"type": "choose", "session_id": 1, "event_id": "x", "index": "next"}', "invalid_message"),
+        (
+            '{"type": "brush", "session_id": 1, "event_id": "x", '
+            '"points": [[1, 1]], "size": 0, "erase": false}',
+            "invalid_message",
+        ),
+        (
+            '{"type": "brush", "session_id": 1, "event_id": "x", '
+            '"points": [[1, 1, 1]], "size": 5, "erase": false}',
+            "invalid_message",
+        ),
+        (
+            '{"type": "scribble", "session_id": 1, "event_id": "x", '
+            '"points": [], "thickness": 3, "positive": true}',
+            "invalid_message",
+        ),
+        (
+            '{"type": "scribble", "session_id": 1, "event_id": "x", "points": [[1, 1]], "thickness": 3}',
+            "invalid_message",
+        ),
+        ('{"type": "start", "session_id": 1, "event_id": "x", "annotation_id": "last"}', "invalid_message"),
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_socket_stays_usable(
@@ -117,6 +140,64 @@ async def test_a_click_outside_the_image_is_refused_and_not_recorded(live: dict[
     mask, _ = await receive_until(comm, "mask")
     assert mask["event_id"] == "in"
     await comm.disconnect()
+
+
+async def test_a_stroke_leaving_the_image_is_refused_and_not_recorded(live: dict[str, Any]) -> None:
+    comm, session = await opened(live)
+    stroke = {
+        "type": "brush",
+        "session_id": session["session_id"],
+        "event_id": "b",
+        "size": 5,
+        "erase": False,
+    }
+    await comm.send_json_to({**stroke, "points": [[10, 10], [40, 10], [40, 120]]})
+    error = await comm.receive_json_from()
+    assert (error["type"], error["code"], error["event_id"]) == ("error", "outside_image", "b")
+    assert await database_sync_to_async(InteractionEvent.objects.count)() == 0
+    await comm.disconnect()
+
+
+async def test_patches_round_trip_through_the_socket(live: dict[str, Any]) -> None:
+    """A page that only applies each frame's patch ends with the server's mask, step by step."""
+    comm, session = await opened(live)
+    sid = session["session_id"]
+    page = np.zeros((120, 160), dtype=bool)
+    x, y = live["inside"]
+    steps = [
+        click(session, "c", x, y),
+        {"type": "brush", "event_id": "e", "points": [[x - 20, y], [x + 20, y]], "size": 7, "erase": True},
+        {"type": "brush", "event_id": "b", "points": [[4, 4], [20, 4]], "size": 5, "erase": False},
+        {
+            "type": "scribble",
+            "event_id": "s",
+            "points": [[2, 100], [150, 100]],
+            "thickness": 3,
+            "positive": False,
+        },
+        {"type": "undo", "event_id": "u1"},
+        {"type": "undo", "event_id": "u2"},
+        {"type": "redo", "event_id": "r1"},
+    ]
+    for step in steps:
+        await comm.send_json_to({**step, "session_id": sid})
+        frame, _ = await receive_until(comm, "mask")
+        change = frame["patch"]
+        if change["after"] is not None:
+            bx, by, bw, bh = change["bbox"]
+            assert np.array_equal(rle.decode(change["before"]), page[by : by + bh, bx : bx + bw])
+            page[by : by + bh, bx : bx + bw] = rle.decode(change["after"])
+        stored = await database_sync_to_async(server_mask)(sid)
+        assert np.array_equal(page, stored), step["event_id"]
+        assert frame["area"] == int(page.sum())
+    assert page[4, 4:21].all() and frame["step"] == 3 and frame["steps"] == 4  # the blob is back
+    await comm.disconnect()
+
+
+def server_mask(session_id: int) -> np.ndarray:
+    history = session_history(session=InteractionSession.objects.get(id=session_id))
+    assert history.current_mask is not None
+    return rle.decode(history.current_mask)
 
 
 async def test_unknown_image_or_class_or_session_gets_an_error_frame(live: dict[str, Any]) -> None:

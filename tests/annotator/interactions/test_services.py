@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 from annotator.annotations.models import Annotation
 from annotator.interactions import services
 from annotator.interactions.models import EventStatus, InteractionEvent, SessionState
-from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
+from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
-from tests.factories import LabelClassFactory, upload_scene
+from tests.factories import LabelClassFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Driver:
-    """Feeds events to a session the way the consumer and the task do."""
-
-    def __init__(self, setup: ProjectSetup, **scene: Any) -> None:
-        self.image, self.scene = upload_scene(setup.project, setup.annotator, **scene)
-        self.session = services.session_open(
-            user=setup.annotator, image=self.image, label_class=setup.label_class
-        )
-        self.count = 0
-        self.mask = np.zeros((self.image.height, self.image.width), dtype=bool)
-
-    def send(
-        self, kind: str, payload: dict[str, Any] | None = None, event_id: str | None = None
-    ) -> list[dict]:
-        self.count += 1
-        services.event_record(
-            session_id=self.session.id,
-            client_event_id=event_id or f"e{self.count}",
-            kind=kind,
-            payload=payload or {},
-            seq=self.count,
-        )
-        frames = services.session_advance(session_id=self.session.id)
-        for frame in frames:
-            if frame["type"] == "mask" and frame["patch"]["after"] is not None:
-                x, y, w, h = frame["patch"]["bbox"]
-                self.mask[y : y + h, x : x + w] = rle.decode(frame["patch"]["after"])
-        return frames
-
-    def robot_click(self, truth: np.ndarray) -> list[dict]:
-        click = next_click(truth, self.mask)
-        assert click is not None
-        return self.send("click", {"x": click.x, "y": click.y, "positive": click.positive})
 
 
 def test_a_click_returns_a_patch_that_paints_the_object(project_setup: ProjectSetup) -> None:

@@ -1,0 +1,38 @@
+"""Brush strokes lock their pixels against later model steps until a click lands inside them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference.masks.manual import BrushStroke, keep_locked, locked_pixels
+from inference.prompts import Click, Scribble
+
+STROKE = BrushStroke(points=((2.0, 2.0), (8.0, 2.0)), size=3.0, erase=False)
+
+
+def test_a_stroke_paints_a_band_of_its_size_and_the_eraser_clears_it() -> None:
+    painted = STROKE.paint(np.zeros((10, 12), dtype=bool))
+    assert painted[1:4, 2:9].all() and painted.sum() == 3 * 7 + 2  # round caps of radius 1
+    erased = BrushStroke(points=STROKE.points, size=3.0, erase=True).paint(np.ones((10, 12), dtype=bool))
+    assert np.array_equal(~erased, painted)
+
+
+def test_strokes_stay_locked_until_a_click_or_scribble_lands_inside() -> None:
+    other = BrushStroke(points=((5.0, 8.0),), size=1.0, erase=True)
+    locked = locked_pixels([STROKE, other, Click(11.0, 9.0, True)], 10, 12)
+    assert locked is not None and locked.sum() == 23 + 1
+    locked = locked_pixels([STROKE, other, Click(5.0, 2.0, False)], 10, 12)
+    assert locked is not None and locked.sum() == 1 and locked[8, 5]
+    scribble = Scribble(points=((0.0, 8.0), (6.0, 8.0)), thickness=1.0, positive=True)
+    assert locked_pixels([other, scribble], 10, 12) is None
+    # A stroke drawn after the click is locked again.
+    assert locked_pixels([Click(5.0, 2.0, False), STROKE], 10, 12) is not None
+
+
+def test_locked_pixels_keep_their_previous_values() -> None:
+    previous = STROKE.paint(np.zeros((10, 12), dtype=bool))
+    prediction = np.zeros((10, 12), dtype=bool)
+    prediction[6:, :] = True
+    kept = keep_locked(prediction, previous, locked_pixels([STROKE], 10, 12))
+    assert np.array_equal(kept, previous | prediction)
+    assert keep_locked(prediction, previous, None) is prediction
