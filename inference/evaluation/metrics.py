@@ -39,6 +39,21 @@ def iou(ground_truth: np.ndarray, prediction: np.ndarray, ignore: np.ndarray | N
     return float(np.count_nonzero(gt & pred)) / union
 
 
+def destroyed_fraction(
+    ground_truth: np.ndarray, start: np.ndarray, end: np.ndarray, ignore: np.ndarray | None = None
+) -> float:
+    """The share of the pixels ``start`` had right that ``end`` has wrong (0 when none were right).
+
+    For a correction run: how much of what was already correct the interaction destroyed.
+    """
+    valid = _valid(ground_truth.shape, ignore)
+    correct = (start == ground_truth) & valid
+    total = int(np.count_nonzero(correct))
+    if total == 0:
+        return 0.0
+    return float(np.count_nonzero(correct & (end != ground_truth))) / total
+
+
 def _inner_band(mask: np.ndarray, width: float) -> np.ndarray:
     """Pixels of ``mask`` within ``width`` px of its contour (the image edge is not a contour)."""
     return mask & (interior_depth(mask, edge_is_outside=False) <= width)

@@ -56,7 +56,8 @@ class SampleResult:
     """One object's run. ``ious[k - 1]``, ``boundary_ious[k - 1]``, ``assds[k - 1]``: after k
     interactions; ``seconds[k - 1]``: the engine's time for interaction k (absent when the robot
     had nothing left to fix). ``initial_iou``: IoU of the starting mask; ``input_iou``: IoU of a
-    coarse or defective input before the engine saw it."""
+    coarse or defective input before the engine saw it; ``destroyed``: in the correction protocol,
+    the share of the defective mask's correct pixels that are wrong at the end of the run."""
 
     name: str
     label: str
@@ -67,6 +68,7 @@ class SampleResult:
     prepare_seconds: float = 0.0
     initial_iou: float | None = None
     input_iou: float | None = None
+    destroyed: float | None = None
 
     @property
     def history(self) -> metrics.History:
@@ -131,7 +133,8 @@ def run_sample(engine: Engine, sample: Sample, options: ProtocolOptions) -> Samp
         mask, _ = _timed_predict(engine, prepared, prompts, start)
         previous = mask
     elif options.protocol == "correction":
-        mask = defects.defective_mask(loaded.image, truth, rng)
+        start = defects.defective_mask(loaded.image, truth, rng)
+        mask = start
         result.input_iou = metrics.iou(truth, mask, ignore)
         previous = mask
         prompts = Prompts(from_mask=True)
@@ -151,4 +154,6 @@ def run_sample(engine: Engine, sample: Sample, options: ProtocolOptions) -> Samp
         result.assds.append(metrics.assd(truth, mask))
         if prompt is None:
             break
+    if options.protocol == "correction":
+        result.destroyed = metrics.destroyed_fraction(truth, start, mask, ignore)
     return result

@@ -84,6 +84,10 @@ def summarise(
     }
     if options.protocol == "coarse":
         summary["coarse_level"] = options.coarse_level
+    if options.protocol == "correction":
+        summary["destroyed_correct"] = _finite(
+            _mean([r.destroyed for r in results if r.destroyed is not None])
+        )
     if options.protocol == "box":
         summary["box_jitter"] = options.box_jitter
     if options.unit == "scribble":
@@ -117,6 +121,7 @@ def _sample_record(result: SampleResult, cap: int) -> dict[str, Any]:
         "ious": [round(v, 6) for v in result.ious],
         "initial_iou": None if result.initial_iou is None else round(result.initial_iou, 6),
         "input_iou": None if result.input_iou is None else round(result.input_iou, 6),
+        "destroyed": None if result.destroyed is None else round(result.destroyed, 6),
         "noc85": metrics.interactions_to_reach(history, 0.85, cap),
         "noc90": metrics.interactions_to_reach(history, 0.90, cap),
         "biou_final": _finite(_at(result.boundary_ious, cap)),

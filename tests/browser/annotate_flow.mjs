@@ -51,14 +51,16 @@ try {
   }, [a, b]);
 
   await snap("before");
-  const target = await page.evaluate(([x, y, w, h]) => {
+  // Image pixel to page coordinates, for the fitted view the page opens with.
+  const toPage = (x, y) => page.evaluate(([px, py, w, h]) => {
     const c = document.getElementById("canvas");
     const rect = c.getBoundingClientRect();
     const scale = Math.min(c.width / w, c.height / h);
     const tx = (c.width - w * scale) / 2;
     const ty = (c.height - h * scale) / 2;
-    return { x: rect.left + tx + (x + 0.5) * scale, y: rect.top + ty + (y + 0.5) * scale, scale };
-  }, [clickX, clickY, width, height]);
+    return { x: rect.left + tx + (px + 0.5) * scale, y: rect.top + ty + (py + 0.5) * scale, scale };
+  }, [x, y, width, height]);
+  const target = await toPage(clickX, clickY);
   result.scale = target.scale;
 
   await page.mouse.click(target.x, target.y);
@@ -75,6 +77,43 @@ try {
   await waitStatus(/^redo: /, "redo");
   await snap("redo");
   result.redoDiffersFromClick = await differing("click", "redo");
+
+  // The magnifier shows the view under the cursor, enlarged.
+  await page.keyboard.press("m");
+  await page.mouse.move(target.x + 3, target.y + 3);
+  result.magnifier = await page.evaluate(() => {
+    const m = document.getElementById("magnifier");
+    const data = m.getContext("2d").getImageData(0, 0, m.width, m.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return { visible: getComputedStyle(m).display !== "none" && m.getBoundingClientRect().width > 0, colours: colours.size };
+  });
+  await page.keyboard.press("m");
+  result.magnifierAfterToggle = await page.evaluate(() => getComputedStyle(document.getElementById("magnifier")).display);
+
+  // A brush stroke in the background, then a click on the other object, then undo: the
+  // canvas is exactly as the brush left it, and the brushed pixels are saved with the object.
+  const [bx0, by0, bx1, by1] = env.BRUSH.split(",").map(Number);
+  await page.keyboard.press("p");
+  const from = await toPage(bx0, by0);
+  const to = await toPage(bx1, by1);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+  await waitStatus(/^brush: /, "brush");
+  await page.keyboard.press("c"); // back to clicks: the brush's footprint under the cursor goes
+  await snap("brush");
+  result.changedByBrush = await differing("redo", "brush");
+  const second = await toPage(Number(env.CLICK2_X), Number(env.CLICK2_Y));
+  await page.mouse.click(second.x, second.y);
+  await waitStatus(/^click: \d+ ms/, "click2");
+  await snap("click2");
+  result.changedBySecondClick = await differing("brush", "click2");
+  await page.keyboard.press("Control+z");
+  await waitStatus(/^undo: /, "undo2");
+  await snap("undo2");
+  result.undoDiffersFromBrush = await differing("brush", "undo2");
 
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => /saved annotation #\d+/.test(document.getElementById("saved").textContent),

@@ -1,7 +1,9 @@
 """A person's first annotation, in headless Chromium against the real ASGI app.
 
 Log in, open the image, click on the object, see the mask painted on the canvas, undo (gone),
-redo (back), accept, and find the annotation through the REST API.
+redo (back), look through the magnifier, paint a brush stroke in the background, click on a
+second object, undo that click (the canvas is exactly as the brush left it), accept, and find
+the annotation, brush stroke included, through the REST API.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rest_framework.test import APIClient
 from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
+from inference.masks.manual import BrushStroke
 from tests.browser.live_server import live_asgi_server
 from tests.conftest import ProjectSetup
 from tests.factories import PASSWORD, upload_scene
@@ -60,9 +63,12 @@ def test_annotate_an_object_in_the_browser(
     image, scene = upload_scene(
         project_setup.project, project_setup.admin, width=640, height=480, objects=2, seed=5
     )
-    truth = scene.masks[0]
+    truth, other = scene.masks
     click = next_click(truth, np.zeros_like(truth))
-    assert click is not None
+    second = next_click(other, np.zeros_like(other))
+    assert click is not None and second is not None
+    brush = BrushStroke(points=((20.0, 20.0), (80.0, 20.0)), size=9.0, erase=False).pixels(480, 640)
+    assert not (brush & (truth | other)).any()
     with ExitStack() as stack:
         if settings.REDIS_URL:
             stack.enter_context(celery_worker())  # the real worker path when Redis is there
@@ -78,6 +84,9 @@ def test_annotate_an_object_in_the_browser(
             CLICK_Y=str(click.y),
             IMAGE_WIDTH=str(image.width),
             IMAGE_HEIGHT=str(image.height),
+            CLICK2_X=str(second.x),
+            CLICK2_Y=str(second.y),
+            BRUSH="20,20,80,20",
             SCREENSHOT=str(tmp_path / "annotate.png"),
         )
         run = subprocess.run(
@@ -94,6 +103,11 @@ def test_annotate_an_object_in_the_browser(
     assert result["changedAfterUndo"] == 0
     assert result["redoDiffersFromClick"] == 0
     assert result["statuses"]["click"].startswith("click: ")
+    assert result["magnifier"]["visible"] and result["magnifier"]["colours"] > 3
+    assert result["magnifierAfterToggle"] == "none"
+    assert result["changedByBrush"] > 0.5 * brush.sum() * result["scale"] ** 2
+    assert result["changedBySecondClick"] > 0.8 * other.sum() * result["scale"] ** 2
+    assert result["undoDiffersFromBrush"] == 0
 
     client = APIClient()
     client.force_authenticate(project_setup.annotator)
@@ -101,5 +115,9 @@ def test_annotate_an_object_in_the_browser(
     assert len(listed) == 1 == len(result["annotations"])
     assert listed[0]["id"] == result["annotations"][0]["id"]
     assert f"#{listed[0]['id']}" in result["saved"]
-    assert iou(truth, rle.decode(listed[0]["mask"])) >= 0.9
+    saved = rle.decode(listed[0]["mask"])
+    assert iou(truth, saved & ~brush) >= 0.9
+    # The stroke (its centre line at least: the page sends the dragged points) is in the object.
+    assert saved[20, 22:79].all() and saved[brush].mean() > 0.8
+    assert not saved[other].any()
     assert listed[0]["class_name"] == project_setup.label_class.name

@@ -81,3 +81,18 @@ def test_assd_of_a_square_grown_by_three_pixels_is_about_three() -> None:
     assert metrics.assd(truth, truth) == 0.0
     assert metrics.assd(truth, grown) == pytest.approx(3.0, abs=0.35)
     assert metrics.assd(truth, np.zeros_like(truth)) == pytest.approx(math.hypot(100, 100))
+
+
+def test_destroyed_fraction_counts_only_pixels_the_start_had_right() -> None:
+    truth = np.zeros((4, 5), dtype=bool)
+    truth[:, :2] = True  # 8 object pixels, 12 background
+    start = truth.copy()
+    start[0, 2] = True  # wrong at the start: not counted whatever happens to it
+    end = start.copy()
+    end[:, 0] = False  # 4 correct object pixels lost
+    end[0, 2] = False  # the start's mistake fixed
+    assert metrics.destroyed_fraction(truth, start, end) == pytest.approx(4 / 19)
+    assert metrics.destroyed_fraction(truth, start, start) == 0.0
+    ignore = np.zeros_like(truth)
+    ignore[:, 0] = True
+    assert metrics.destroyed_fraction(truth, start, end, ignore) == 0.0

@@ -64,6 +64,9 @@ def test_every_protocol_runs_and_improves_on_nothing(protocol: str, tiny_dataset
             assert result.initial_iou is None
         if protocol == "correction":
             assert result.input_iou is not None and 0.75 <= result.input_iou <= 0.85
+            assert result.destroyed is not None and 0.0 <= result.destroyed < 0.5
+        else:
+            assert result.destroyed is None
         if protocol == "coarse":
             assert result.input_iou is not None and 0.85 <= result.input_iou <= 0.90
 

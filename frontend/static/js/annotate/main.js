@@ -1,7 +1,10 @@
-// The annotation page: clicks in, masks out, undo/redo/accept, zoom and pan.
+// The annotation page: clicks, boxes, scribbles and strokes in, masks out; undo/redo/accept,
+// correcting saved objects, zoom, pan and the magnifier.
 import { apiGet } from "../api.js";
 import { LiveSession } from "./live_session.js";
+import { Magnifier } from "./magnifier.js";
 import { AnnotationsLayer, MaskLayer } from "./mask_layer.js";
+import { Tools } from "./tools.js";
 import { Viewport } from "./viewport.js";
 
 const page = document.getElementById("annotate-page");
@@ -46,8 +49,10 @@ const currentClass = () => Number(classSelect.value);
 const viewport = new Viewport(document.getElementById("canvas"), image);
 const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90ff");
 const done = new AnnotationsLayer(width, height);
-for (const a of annotations) done.add(a.mask, colours.get(a.label_class) || "#888888");
+const showSaved = (list) => done.load(list.map((a) => ({ id: a.id, mask: a.mask, colour: colours.get(a.label_class) || "#888888" })));
+showSaved(annotations);
 viewport.setLayers([{ canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }]);
+const magnifier = new Magnifier(stage, viewport);
 
 // The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
 let proposed = { candidates: 0, choice: 0 };
@@ -62,6 +67,8 @@ const live = new LiveSession(projectId, {
   onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
   onSession: (frame) => {
     mask.setMask(frame.mask);
+    done.hide(frame.started_from);
+    viewport.setScribbles(frame.scribbles);
     viewport.setClicks(frame.clicks);
     showSteps(frame);
     setStatus(`preparing the image for ${frame.engine}…`);
@@ -71,6 +78,8 @@ const live = new LiveSession(projectId, {
   },
   onMask: (frame, roundTripMs) => {
     mask.applyPatch(frame.patch);
+    done.hide(frame.started_from);
+    viewport.setScribbles(frame.scribbles);
     viewport.setClicks(frame.clicks);
     showSteps(frame);
     if (roundTripMs !== null) {
@@ -79,14 +88,18 @@ const live = new LiveSession(projectId, {
       if (!live.pending.size) setStatus(lastRoundTrip);
     }
     viewport.draw();
+    magnifier.refresh();
   },
-  onAccepted: (frame) => {
-    done.addBits(mask);
+  onAccepted: async (frame) => {
     mask.clear();
+    viewport.setScribbles([]);
     viewport.setClicks([]);
     showSteps({ step: 0, steps: 0 });
     savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px)`;
     live.open(imageId, currentClass());
+    done.hidden = null;
+    showSaved(await apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`));
+    viewport.draw();
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
 });
@@ -95,18 +108,10 @@ live.open(imageId, currentClass());
 classSelect.addEventListener("change", () => {
   localStorage.setItem(`maskloop.class.${projectId}`, classSelect.value);
   mask.setColour(colours.get(currentClass()));
+  tools.setColour(colours.get(currentClass()));
   viewport.draw();
   live.open(imageId, currentClass());
 });
-
-function click(event, positive) {
-  const p = viewport.toImage(event);
-  if (p.x < 0 || p.y < 0 || p.x >= width || p.y >= height) {
-    setStatus("click inside the image");
-    return;
-  }
-  live.send("click", { x: Math.floor(p.x), y: Math.floor(p.y), positive });
-}
 
 const undo = () => live.send("undo");
 const redo = () => live.send("redo");
@@ -119,32 +124,47 @@ document.getElementById("redo").addEventListener("click", redo);
 document.getElementById("accept").addEventListener("click", accept);
 document.getElementById("fit").addEventListener("click", () => viewport.fit());
 
-// Mouse: a short left press clicks (shift: negative), a drag pans; right press clicks negative.
-let drag = null;
-stage.addEventListener("contextmenu", (event) => event.preventDefault());
-stage.addEventListener("mousedown", (event) => {
-  stage.focus();
-  drag = { x: event.clientX, y: event.clientY, button: event.button, moved: false };
+const tools = new Tools(viewport, stage, width, height, {
+  click: (x, y, positive) => live.send("click", { x, y, positive }),
+  box: (x0, y0, x1, y1) => live.send("box", { x0, y0, x1, y1 }),
+  scribble: (points, thickness, positive) => live.send("scribble", { points, thickness, positive }),
+  brush: (points, size, erase) => live.send("brush", { points, size, erase }),
+  pick: (x, y) => {
+    const id = done.at(x, y);
+    if (id === null) setStatus("press on a saved object to correct it");
+    else {
+      live.send("start", { annotation_id: id });
+      selectTool("click");
+    }
+  },
+  outside: () => setStatus("click inside the image"),
 });
-window.addEventListener("mousemove", (event) => {
-  if (!drag) return;
-  const dx = event.clientX - drag.x;
-  const dy = event.clientY - drag.y;
-  if (drag.moved || Math.hypot(dx, dy) > 4) {
-    drag.moved = true;
-    viewport.panBy(dx, dy);
-    drag.x = event.clientX;
-    drag.y = event.clientY;
-  }
-});
-window.addEventListener("mouseup", (event) => {
-  if (!drag) return;
-  const { moved, button } = drag;
-  drag = null;
-  if (moved || event.target !== viewport.canvas) return;
-  if (button === 0) click(event, !event.shiftKey);
-  else if (button === 2) click(event, false);
-});
+tools.setColour(colours.get(currentClass()) || "#1e90ff");
+
+const toolButtons = [...document.querySelectorAll(".tool")];
+function selectTool(name) {
+  tools.setTool(name);
+  for (const b of toolButtons) b.setAttribute("aria-pressed", String(b.dataset.tool === name));
+}
+for (const b of toolButtons) b.addEventListener("click", () => selectTool(b.dataset.tool));
+
+const sizeInput = document.getElementById("size");
+const sizeValue = document.getElementById("size-value");
+function setSize(size) {
+  const clamped = Math.min(Number(sizeInput.max), Math.max(Number(sizeInput.min), size));
+  sizeInput.value = String(clamped);
+  sizeValue.textContent = `${clamped} px`;
+  tools.setSize(clamped);
+}
+sizeInput.addEventListener("input", () => setSize(Number(sizeInput.value)));
+setSize(Number(sizeInput.value));
+
+const magnifyButton = document.getElementById("magnify");
+const toggleMagnifier = () => magnifyButton.setAttribute("aria-pressed", String(magnifier.toggle()));
+magnifyButton.addEventListener("click", toggleMagnifier);
+
+const TOOL_KEYS = { c: "click", b: "box", s: "scribble", p: "brush", e: "eraser", o: "correct" };
+
 stage.addEventListener("wheel", (event) => {
   event.preventDefault();
   const p = viewport.toImage(event);
@@ -166,6 +186,14 @@ window.addEventListener("keydown", (event) => {
   } else if (event.key === "Enter") {
     event.preventDefault();
     accept();
+  } else if (event.ctrlKey || event.metaKey || event.altKey) {
+    return;
+  } else if (TOOL_KEYS[key]) {
+    selectTool(TOOL_KEYS[key]);
+  } else if (key === "m") {
+    toggleMagnifier();
+  } else if (key === "[" || key === "]") {
+    setSize(Number(sizeInput.value) + (key === "]" ? 2 : -2));
   } else if (key === "0") {
     viewport.fit();
   } else if (key === "+" || key === "=") {

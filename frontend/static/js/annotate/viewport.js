@@ -1,4 +1,5 @@
-// The canvas view: the image, the mask overlays and the click markers, with zoom and pan.
+// The canvas view: the image, the mask overlays, the click and scribble markers and the active
+// tool's preview, with zoom and pan.
 
 export class Viewport {
   constructor(canvas, image) {
@@ -7,6 +8,8 @@ export class Viewport {
     this.image = image;
     this.layers = [];
     this.clicks = [];
+    this.scribbles = [];
+    this.overlay = null;
     this.scale = 1;
     this.tx = 0;
     this.ty = 0;
@@ -38,6 +41,11 @@ export class Viewport {
     return { x: (cx - this.tx) / this.scale, y: (cy - this.ty) / this.scale, cx, cy };
   }
 
+  // Image pixel (x = column, y = row) to canvas pixel: the centre of that pixel.
+  toCanvas(x, y) {
+    return { cx: (x + 0.5) * this.scale + this.tx, cy: (y + 0.5) * this.scale + this.ty };
+  }
+
   zoomAt(cx, cy, factor) {
     const next = Math.min(40, Math.max(0.05, this.scale * factor));
     this.tx = cx - ((cx - this.tx) * next) / this.scale;
@@ -57,6 +65,39 @@ export class Viewport {
 
   setClicks(clicks) { this.clicks = clicks; this.draw(); }
 
+  // scribbles: [{ points: [[x, y], ...], thickness, positive }] in image pixels.
+  setScribbles(scribbles) { this.scribbles = scribbles || []; this.draw(); }
+
+  // overlay(ctx): drawn last, in canvas pixels (a tool's preview); null for none.
+  setOverlay(overlay) { this.overlay = overlay; this.draw(); }
+
+  // A polyline through image points, `width` image pixels wide, in canvas pixels.
+  strokePath(points, width, colour, alpha = 1) {
+    const { ctx } = this;
+    if (!points.length) return;
+    ctx.save();
+    ctx.globalAlpha = alpha;
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = Math.max(1.5, width * this.scale);
+    ctx.beginPath();
+    const first = this.toCanvas(points[0][0], points[0][1]);
+    ctx.moveTo(first.cx, first.cy);
+    for (const [x, y] of points.slice(1)) {
+      const p = this.toCanvas(x, y);
+      ctx.lineTo(p.cx, p.cy);
+    }
+    if (points.length === 1) {
+      ctx.arc(first.cx, first.cy, ctx.lineWidth / 2, 0, Math.PI * 2);
+      ctx.fill();
+    } else {
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
   draw() {
     const { ctx } = this;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -70,9 +111,9 @@ export class Viewport {
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
+    for (const s of this.scribbles) this.strokePath(s.points, s.thickness, s.positive ? "#22c55e" : "#ef4444", 0.8);
     for (const [x, y, positive] of this.clicks) {
-      const sx = (x + 0.5) * this.scale + this.tx;
-      const sy = (y + 0.5) * this.scale + this.ty;
+      const { cx: sx, cy: sy } = this.toCanvas(x, y);
       ctx.beginPath();
       ctx.arc(sx, sy, 5, 0, Math.PI * 2);
       ctx.fillStyle = positive ? "#22c55e" : "#ef4444";
@@ -81,5 +122,6 @@ export class Viewport {
       ctx.strokeStyle = "#fff";
       ctx.stroke();
     }
+    if (this.overlay) this.overlay(ctx);
   }
 }
