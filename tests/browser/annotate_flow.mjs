@@ -123,6 +123,25 @@ try {
     const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
     return response.json();
   }, [projectId, imageId]);
+  // Correct the saved object: pick it with the correct tool, erase a stripe across it, accept.
+  await page.keyboard.press("o");
+  await page.mouse.click(target.x, target.y);
+  await waitStatus(/^start: /, "start");
+  await page.keyboard.press("e");
+  const left = await toPage(clickX - 30, clickY);
+  const right = await toPage(clickX + 30, clickY);
+  await page.mouse.move(left.x, left.y);
+  await page.mouse.down();
+  await page.mouse.move(right.x, right.y, { steps: 12 });
+  await page.mouse.up();
+  await waitStatus(/^brush: /, "erase");
+  const savedBefore = result.saved;
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((before) => {
+    const text = document.getElementById("saved").textContent;
+    return /saved annotation #\d+/.test(text) && text !== before;
+  }, savedBefore, { timeout: 20000 });
+  result.savedAfterCorrect = await page.locator("#saved").textContent();
   await page.screenshot({ path: env.SCREENSHOT || "/tmp/maskloop-annotate.png" });
 } catch (error) {
   result.failure = String(error && error.stack ? error.stack : error);

@@ -3,7 +3,8 @@
 Log in, open the image, click on the object, see the mask painted on the canvas, undo (gone),
 redo (back), look through the magnifier, paint a brush stroke in the background, click on a
 second object, undo that click (the canvas is exactly as the brush left it), accept, and find
-the annotation, brush stroke included, through the REST API.
+the annotation, brush stroke included, through the REST API. Then correct the saved object:
+pick it, erase a stripe, accept; the same annotation now has the stripe erased.
 """
 
 from __future__ import annotations
@@ -113,9 +114,15 @@ def test_annotate_an_object_in_the_browser(
     client.force_authenticate(project_setup.annotator)
     listed = client.get(f"/api/projects/{project_setup.project.id}/annotations/", {"image": image.id}).data
     assert len(listed) == 1 == len(result["annotations"])
-    assert listed[0]["id"] == result["annotations"][0]["id"]
-    assert f"#{listed[0]['id']}" in result["saved"]
-    saved = rle.decode(listed[0]["mask"])
+    first = result["annotations"][0]
+    assert listed[0]["id"] == first["id"]
+    assert f"#{first['id']}" in result["saved"] and f"#{first['id']}" in result["savedAfterCorrect"]
+    saved = rle.decode(first["mask"])
+    # The correction replaced the object's mask: a stripe across it is erased, nothing else changed.
+    corrected = rle.decode(listed[0]["mask"])
+    row, col = round(click.y), round(click.x)
+    assert not corrected[row, col - 25 : col + 25].any()
+    assert not (corrected & ~saved).any() and corrected.sum() < saved.sum()
     assert iou(truth, saved & ~brush) >= 0.9
     # The stroke (its centre line at least: the page sends the dragged points) is in the object.
     assert saved[20, 22:79].all() and saved[brush].mean() > 0.8
