@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -28,3 +29,21 @@ class AnnotationListApi(APIView):
             project_id=project_id, image_id=int(image) if image is not None else None
         )
         return Response(AnnotationSerializer(annotations, many=True).data)
+
+
+class AnnotationMatteApi(APIView):
+    """The object's alpha matte as a greyscale PNG (255 = object); ``?download=1`` saves it."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("download", OpenApiTypes.BOOL, description="as an attachment")],
+        responses={(200, "image/png"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, project_id: int, annotation_id: int) -> HttpResponse:
+        membership_get(user=request.user, project_id=project_id)
+        annotation = selectors.annotation_get(project_id=project_id, annotation_id=annotation_id)
+        response = HttpResponse(
+            selectors.annotation_matte_png(annotation=annotation), content_type="image/png"
+        )
+        disposition = "attachment" if request.query_params.get("download") in ("1", "true") else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="annotation-{annotation.id}-matte.png"'
+        return response

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 from django.db.models import Count, QuerySet
+from PIL import Image, ImageOps
 
 from annotator.common.errors import NotFound
 from annotator.images.models import ImageAsset
@@ -24,3 +26,10 @@ def image_project_id(*, image_id: int) -> int:
     if project_id is None:
         raise NotFound("Image not found.")
     return project_id
+
+
+def image_rgb(*, image: ImageAsset) -> np.ndarray:
+    """The image as the browser shows it: EXIF orientation applied, (H, W, 3) uint8 RGB."""
+    with image.file.open("rb") as stream, Image.open(stream) as opened:
+        upright = ImageOps.exif_transpose(opened)
+        return np.asarray(upright.convert("RGB"))

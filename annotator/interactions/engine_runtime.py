@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
-from PIL import Image, ImageOps
 
 from annotator.images.models import ImageAsset
+from annotator.images.selectors import image_rgb
 from annotator.interactions.embedding_store import embedding_store
 from annotator.projects.engines import checkpoint_path, sam_model_type
 from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine
@@ -67,29 +67,22 @@ def prepared_cache() -> PreparedImageCache:
     return PreparedImageCache(max_bytes=settings.MASKLOOP_PREPARED_CACHE_BYTES)
 
 
-def load_rgb(image: ImageAsset) -> np.ndarray:
-    """The image as the browser shows it: EXIF orientation applied, (H, W, 3) uint8 RGB."""
-    with image.file.open("rb") as stream, Image.open(stream) as opened:
-        upright = ImageOps.exif_transpose(opened)
-        return np.asarray(upright.convert("RGB"))
-
-
 def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
     store = embedding_store()
     if store is None or engine.name != "sam":
-        return engine.prepare(load_rgb(image))
+        return engine.prepare(image_rgb(image=image))
     from inference.engines.sam.engine import SamEngine  # torch, only where SAM runs
     from inference.engines.sam.image import SamImage
 
     if not isinstance(engine, SamEngine):  # wrapped in pipeline stages: their own state
-        return engine.prepare(load_rgb(image))
+        return engine.prepare(image_rgb(image=image))
     shared = store.get(engine.model_id, image.checksum)
     try:
         if shared is not None:
             return SamImage.from_bytes(shared, engine.device)
     except ValueError:
         logger.warning("unusable embedding in the store for image %s; computing it again", image.id)
-    prepared = engine.prepare(load_rgb(image))
+    prepared = engine.prepare(image_rgb(image=image))
     store.put(engine.model_id, image.checksum, prepared.to_bytes())
     return prepared
 

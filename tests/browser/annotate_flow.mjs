@@ -123,6 +123,15 @@ try {
     const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
     return response.json();
   }, [projectId, imageId]);
+  // The saved object's alpha matte, shown over the image and hidden again.
+  await snap("saved");
+  await page.keyboard.press("t");
+  await waitStatus(/^matte of annotation #\d+/, "matte");
+  await snap("matte");
+  result.changedByMatte = await differing("saved", "matte");
+  await page.keyboard.press("t");
+  result.matteLink = await page.locator("#saved a").getAttribute("href");
+
   // Correct the saved object: pick it with the correct tool, erase a stripe across it, accept.
   await page.keyboard.press("o");
   await page.mouse.click(target.x, target.y);

@@ -109,6 +109,8 @@ def test_annotate_an_object_in_the_browser(
     assert result["changedByBrush"] > 0.5 * brush.sum() * result["scale"] ** 2
     assert result["changedBySecondClick"] > 0.8 * other.sum() * result["scale"] ** 2
     assert result["undoDiffersFromBrush"] == 0
+    assert result["changedByMatte"] > 0.5 * truth.sum() * result["scale"] ** 2
+    assert result["matteLink"].endswith("/matte.png?download=1")
 
     client = APIClient()
     client.force_authenticate(project_setup.annotator)

@@ -51,7 +51,12 @@ const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90f
 const done = new AnnotationsLayer(width, height);
 const showSaved = (list) => done.load(list.map((a) => ({ id: a.id, mask: a.mask, colour: colours.get(a.label_class) || "#888888" })));
 showSaved(annotations);
-viewport.setLayers([{ canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }]);
+// Saved objects, the live mask, and the matte when shown.
+let matteLayer = null;
+const showLayers = () => viewport.setLayers([
+  { canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }, ...(matteLayer ? [matteLayer] : []),
+]);
+showLayers();
 const magnifier = new Magnifier(stage, viewport);
 
 // The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
@@ -95,7 +100,7 @@ const live = new LiveSession(projectId, {
     viewport.setScribbles([]);
     viewport.setClicks([]);
     showSteps({ step: 0, steps: 0 });
-    savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px)`;
+    showSavedLinks(frame);
     live.open(imageId, currentClass());
     done.hidden = null;
     showSaved(await apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`));
@@ -159,6 +164,45 @@ function setSize(size) {
 sizeInput.addEventListener("input", () => setSize(Number(sizeInput.value)));
 setSize(Number(sizeInput.value));
 
+// The alpha matte of the last saved object: viewed as a white layer whose opacity is alpha.
+const matteButton = document.getElementById("matte");
+let lastSaved = null;
+const matteUrl = (id) => `/api/projects/${projectId}/annotations/${id}/matte.png`;
+function showSavedLinks(frame) {
+  lastSaved = frame.annotation_id;
+  savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px) · `;
+  const link = document.createElement("a");
+  link.href = `${matteUrl(frame.annotation_id)}?download=1`;
+  link.textContent = "matte PNG";
+  savedEl.append(link);
+  matteButton.disabled = false;
+  if (matteLayer) toggleMatte();
+}
+async function toggleMatte() {
+  if (matteLayer) {
+    matteLayer = null;
+  } else if (lastSaved !== null) {
+    setStatus("computing the matte…");
+    const matte = await loadImage(matteUrl(lastSaved));
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(matte, 0, 0);
+    const pixels = ctx.getImageData(0, 0, width, height);
+    for (let i = 0; i < pixels.data.length; i += 4) {
+      pixels.data[i + 3] = pixels.data[i];
+      pixels.data[i] = pixels.data[i + 1] = pixels.data[i + 2] = 255;
+    }
+    ctx.putImageData(pixels, 0, 0);
+    matteLayer = { canvas, alpha: 0.85 };
+    setStatus(`matte of annotation #${lastSaved} (T: hide)`);
+  }
+  matteButton.setAttribute("aria-pressed", String(matteLayer !== null));
+  showLayers();
+}
+matteButton.addEventListener("click", toggleMatte);
+
 const magnifyButton = document.getElementById("magnify");
 const toggleMagnifier = () => magnifyButton.setAttribute("aria-pressed", String(magnifier.toggle()));
 magnifyButton.addEventListener("click", toggleMagnifier);
@@ -192,6 +236,8 @@ window.addEventListener("keydown", (event) => {
     selectTool(TOOL_KEYS[key]);
   } else if (key === "m") {
     toggleMagnifier();
+  } else if (key === "t" && lastSaved !== null) {
+    toggleMatte();
   } else if (key === "[" || key === "]") {
     setSize(Number(sizeInput.value) + (key === "]" ? 2 : -2));
   } else if (key === "0") {
