@@ -96,6 +96,10 @@ class GrabCutEngine:
     ``local_update``: keep the previous mask except the changed region holding the latest click.
     ``refine_first``: cut the first click twice: on the whole image, then in the window around
     that first result, as for later clicks.
+    ``coarse_band``: a previous mask with no prompt at all (a coarse mask to refine) is trusted
+    beyond a band of ``coarse_band`` times the square root of its area (working pixels) on each
+    side of its edge: definite object inside, definite background outside; only the band is
+    cut (None: the whole mask is only probable).
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
@@ -118,6 +122,7 @@ class GrabCutEngine:
         geodesic_side: int = 160,
         local_update: bool = True,
         refine_first: bool = False,
+        coarse_band: float | None = 0.15,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
@@ -135,6 +140,7 @@ class GrabCutEngine:
         self.geodesic_side = geodesic_side
         self.local_update = local_update
         self.refine_first = refine_first
+        self.coarse_band = coarse_band
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -255,6 +261,8 @@ class GrabCutEngine:
             crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
             inside = cv2.resize(crop, (w, h), interpolation=cv2.INTER_NEAREST) > 0
             labels[inside] = cv2.GC_PR_FGD
+            if self.coarse_band is not None and not (prompts.clicks or prompts.scribbles or prompts.box):
+                self._trust_coarse(labels, inside, self.coarse_band)
             if self.grow is not None:
                 self._grow_clicks(labels, window, prompts, inside, seed, self.grow)
         elif prompts.box is None and self.geodesic is None:
@@ -277,6 +285,15 @@ class GrabCutEngine:
         for scribble in prompts.scribbles:
             labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
+
+    @staticmethod
+    def _trust_coarse(labels: np.ndarray, inside: np.ndarray, band: float) -> None:
+        """A coarse mask alone: definite labels beyond the band around its edge."""
+        width = max(2, round(band * np.sqrt(np.count_nonzero(inside))))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
+        as_bytes = inside.astype(np.uint8)
+        labels[cv2.erode(as_bytes, kernel).astype(bool)] = cv2.GC_FGD
+        labels[~cv2.dilate(as_bytes, kernel).astype(bool)] = cv2.GC_BGD
 
     @staticmethod
     def _grow_clicks(
