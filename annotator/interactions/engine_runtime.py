@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from annotator.images.models import ImageAsset
 from annotator.images.selectors import image_rgb
 from annotator.interactions.embedding_store import embedding_store
 from annotator.projects.engines import checkpoint_path, sam_model_type
-from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine
+from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine, predict_stages
 from inference.engines.cache import PreparedImageCache
 from inference.pipelines import wrap_engine
 from inference.prompts import Prompts
@@ -102,8 +103,13 @@ def predict(
     prompts: Prompts,
     previous: np.ndarray | None,
     pipeline: str = "plain",
+    on_preview: Callable[[np.ndarray], None] | None = None,
 ) -> Prediction:
-    """Run the engine for one step; returns the binarised mask (and alternatives) and timings."""
+    """Run the engine for one step; returns the binarised mask (and alternatives) and timings.
+
+    An engine that answers in stages (the focus view) hands each answer before the last to
+    ``on_preview`` as soon as it has it.
+    """
     started = time.perf_counter()
     prepared = prepared_for(engine_name, image, pipeline)
     engine = engine_for(engine_name, pipeline)
@@ -111,7 +117,13 @@ def predict(
     if isinstance(engine, ProposesCandidates):
         masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]
     else:
-        masks = [engine.predict(prepared, prompts, previous) >= 0.5]
+        stages = predict_stages(engine, prepared, prompts, previous)
+        answer = next(stages)
+        for refined in stages:
+            if on_preview is not None:
+                on_preview(answer >= 0.5)
+            answer = refined
+        masks = [answer >= 0.5]
     finished = time.perf_counter()
     return Prediction(
         mask=masks[0],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -34,6 +35,9 @@ from inference.masks.manual import BrushStroke, keep_locked
 from inference.prompts import Box, Click, Scribble
 
 logger = logging.getLogger(__name__)
+
+# Sends one frame to the session's pages at once (not after the commit).
+Notify = Callable[[dict[str, Any]], None]
 
 # Worker-process memory of live sessions (validated against the event log on every use).
 live_sessions = SessionCache(max_sessions=256)
@@ -88,13 +92,16 @@ def event_record(
         return existing, False
 
 
-def session_advance(*, session_id: int, worker: str = "") -> list[dict[str, Any]]:
+def session_advance(
+    *, session_id: int, worker: str = "", notify: Notify | None = None
+) -> list[dict[str, Any]]:
     """Apply the session's pending events in log order; returns the frames for its pages.
 
     The session row is locked while it runs, so two workers never apply the same event, and a
     second call for events already applied finds nothing to do. ``worker`` names the worker
     doing it (kept on each event). The frames are returned, not sent: the caller sends them
-    after the commit.
+    after the commit. ``notify`` gets the frames that cannot wait for the commit: a
+    ``preview`` of a step whose engine refines its answer (the focus view's global mask).
     """
     with transaction.atomic():
         session = (
@@ -107,7 +114,7 @@ def session_advance(*, session_id: int, worker: str = "") -> list[dict[str, Any]
             return []
         handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
         state = live_sessions.get(session.id, handled) or _rebuild(session)
-        frames = [_apply(session, state, event) for event in pending]
+        frames = [_apply(session, state, event, notify) for event in pending]
         now = timezone.now()
         for event in pending:
             event.applied_at = now
@@ -133,12 +140,14 @@ def _empty(session: InteractionSession) -> np.ndarray:
     return np.zeros((session.image.height, session.image.width), dtype=bool)
 
 
-def _apply(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+def _apply(
+    session: InteractionSession, state: LiveState, event: InteractionEvent, notify: Notify | None
+) -> dict[str, Any]:
     try:
         if session.state != SessionState.OPEN:
             raise InvalidInput(f"The session is {session.state}.", code="session_closed")
         if event.kind in (EventKind.CLICK, EventKind.BOX, EventKind.SCRIBBLE):
-            return _apply_prompt(session, state, event)
+            return _apply_prompt(session, state, event, notify)
         if event.kind == EventKind.BRUSH:
             return _apply_brush(session, state, event)
         if event.kind == EventKind.START:
@@ -181,12 +190,32 @@ def _mask_frame(
     }
 
 
-def _apply_prompt(session: InteractionSession, state: LiveState, event: InteractionEvent) -> dict[str, Any]:
+def _apply_prompt(
+    session: InteractionSession, state: LiveState, event: InteractionEvent, notify: Notify | None
+) -> dict[str, Any]:
     """A click, box or scribble: the engine proposes, brush strokes not clicked in since stay."""
     prompt = prompt_from_payload(event.kind, event.payload)
     assert isinstance(prompt, (Click, Box, Scribble))
     before = state.mask
     history = state.history
+    released_by = prompt if isinstance(prompt, (Click, Scribble)) else None
+    height, width = before.shape
+    locked = history.locked(height, width, then=released_by)
+
+    def preview(mask: np.ndarray) -> None:
+        if notify is not None:
+            shown = keep_locked(mask, before, locked)
+            notify(
+                {
+                    "type": "preview",
+                    "session_id": session.id,
+                    "event_id": event.client_event_id,
+                    "seq": event.seq,
+                    "patch": patch.diff(before, shown).to_wire(),
+                    "area": int(np.count_nonzero(shown)),
+                }
+            )
+
     try:
         prediction = engine_runtime.predict(
             engine_name=session.engine,
@@ -194,13 +223,11 @@ def _apply_prompt(session: InteractionSession, state: LiveState, event: Interact
             image=session.image,
             prompts=history.prompts().with_prompt(prompt),
             previous=before if history.current_mask is not None else None,
+            on_preview=preview,
         )
     except (cv2.error, ValueError, OSError) as error:
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)
         raise InvalidInput(f"The engine could not process this step: {error}", code="engine_error") from error
-    released_by = prompt if isinstance(prompt, (Click, Scribble)) else None
-    height, width = before.shape
-    locked = history.locked(height, width, then=released_by)
     masks = [keep_locked(m, before, locked) for m in prediction.candidates]
     after = masks[0]
     after_rle = rle.encode(after)

@@ -33,7 +33,11 @@ def dispatch_prepare(session_id: int) -> None:
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def advance_session(self: Task, session_id: int) -> None:
     """Apply the session's pending events in order and push the results to its pages."""
-    messages = services.session_advance(session_id=session_id, worker=self.request.hostname or "")
+    messages = services.session_advance(
+        session_id=session_id,
+        worker=self.request.hostname or "",
+        notify=lambda frame: relay.send_to_session(session_id, [frame]),
+    )
     relay.send_to_session(session_id, messages)
 
 

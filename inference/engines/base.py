@@ -10,12 +10,14 @@ without one (GrabCut) look the same to callers:
    foreground probability map at the full image resolution.
 
 Engines that propose several masks for an ambiguous prompt (SAM on the first click: the part,
-the object, the group) also implement ``ProposesCandidates``.
+the object, the group) also implement ``ProposesCandidates``. Engines that answer in stages (a
+quick global mask, then a refined one: FocusCut's focus view) implement ``RefinesInStages``, so
+a caller can show the first answer while the next is computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -82,3 +84,23 @@ class ProposesCandidates(Protocol):
     ) -> Sequence[Candidate]:
         """Every mask proposed for this step, best first; ``predict`` returns the first."""
         ...
+
+
+@runtime_checkable
+class RefinesInStages(Protocol):
+    def predict_stages(
+        self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> Iterator[np.ndarray]:
+        """The step's answers as they are computed, each a (H, W) float32 probability map;
+        the last is what ``predict`` returns."""
+        ...
+
+
+def predict_stages(
+    engine: Engine, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+) -> Iterator[np.ndarray]:
+    """An engine's answers in stages: several for a ``RefinesInStages`` engine, else one."""
+    if isinstance(engine, RefinesInStages):
+        yield from engine.predict_stages(prepared, prompts, previous_mask)
+    else:
+        yield engine.predict(prepared, prompts, previous_mask)

@@ -13,6 +13,7 @@ The first click of an object segments the whole object, so the focus view starts
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -111,18 +112,28 @@ class FocusView:
     def predict(
         self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
     ) -> np.ndarray:
+        *_, last = self.predict_stages(prepared, prompts, previous_mask)
+        return last
+
+    def predict_stages(
+        self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> Iterator[np.ndarray]:
+        """The global prediction first; then, when the click deserves a focus view, the
+        prediction refined by it (so a page can show the first while the second is computed)."""
         if not isinstance(prepared, FocusImage):
             raise TypeError(f"FocusView needs an image it prepared, got {type(prepared).__name__}")
         probability = self.engine.predict(prepared.inner, prompts, previous_mask)
+        yield probability
         if previous_mask is None or not previous_mask.any() or not prompts.clicks:
-            return probability
+            return
         click = prompts.clicks[-1]
         scope = focus_scope(previous_mask, probability >= 0.5, click, self.lam, self.omega)
         if not scope.focus:
-            return probability
+            return
         if self.fast:
-            return self._fast(prepared, prompts, probability, previous_mask, click, scope.radius)
-        return self._progressive(prepared, prompts, probability, previous_mask, click, scope.radius)
+            yield self._fast(prepared, prompts, probability, previous_mask, click, scope.radius)
+        else:
+            yield self._progressive(prepared, prompts, probability, previous_mask, click, scope.radius)
 
     def _patch_predict(
         self, prepared: FocusImage, patch: Region, prompts: Prompts, previous: np.ndarray

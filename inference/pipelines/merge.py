@@ -9,10 +9,12 @@ flipped them back. It applies from the start when the object began from an exist
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import cv2
 import numpy as np
 
-from inference.engines.base import Engine, PreparedImage
+from inference.engines.base import Engine, PreparedImage, predict_stages
 from inference.prompts import Prompts
 
 AFTER_CLICKS = 10
@@ -47,7 +49,19 @@ class ProgressiveMerge:
     def predict(
         self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
     ) -> np.ndarray:
-        probability = self.engine.predict(prepared, prompts, previous_mask)
+        *_, last = self.predict_stages(prepared, prompts, previous_mask)
+        return last
+
+    def predict_stages(
+        self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> Iterator[np.ndarray]:
+        """Each of the wrapped engine's answers, merged."""
+        for probability in predict_stages(self.engine, prepared, prompts, previous_mask):
+            yield self._merge(probability, prompts, previous_mask)
+
+    def _merge(
+        self, probability: np.ndarray, prompts: Prompts, previous_mask: np.ndarray | None
+    ) -> np.ndarray:
         active = prompts.from_mask or len(prompts.clicks) > self.after_clicks
         if previous_mask is None or not prompts.clicks or not active:
             return probability

@@ -8,7 +8,6 @@ import pytest
 from annotator.annotations.models import Annotation
 from annotator.annotations.services import annotation_create
 from annotator.interactions import services
-from annotator.projects.models import Project
 from inference.evaluation.metrics import iou
 from inference.masks import rle
 from inference.masks.manual import BrushStroke
@@ -77,8 +76,10 @@ def test_a_later_click_elsewhere_leaves_the_strokes_alone_and_one_inside_release
 def test_undo_after_a_merge_step_restores_its_pixels_even_after_a_brush_edit_elsewhere(
     project_setup: ProjectSetup,
 ) -> None:
-    Project.objects.filter(id=project_setup.project.id).update(pipeline="merge")
+    project_setup.project.pipeline = "merge"
+    project_setup.project.save(update_fields=["pipeline"])
     driver = Driver(project_setup)
+    assert driver.session.pipeline == "merge"
     truth = driver.scene.masks[0]
     coarse = truth.copy()
     coarse[70:] = False  # the lower part is missing

@@ -3,9 +3,11 @@ and the view around GrabCut on a synthetic image."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
+from inference.engines import build_engine, predict_stages
 from inference.engines.grabcut import GrabCutEngine
 from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
@@ -88,3 +90,21 @@ def test_the_focus_view_around_grabcut_segments_a_small_object(pipeline: str) ->
     scene = make_scene(480, 360, objects=1, seed=9)
     engine = wrap_engine(pipeline, GrabCutEngine())
     assert iou(scene.masks[0], robot_mask(engine, scene.image, scene.masks[0], clicks=5)) >= 0.9
+
+
+def test_the_focus_view_answers_in_two_stages_when_it_focuses() -> None:
+    scene = make_scene(240, 180, objects=2, seed=7)
+    truth = scene.masks[0]
+    engine = wrap_engine("focus+merge", build_engine("grabcut"))
+    prepared = engine.prepare(scene.image)
+    first = next_click(truth, np.zeros_like(truth))
+    assert first is not None
+    prompts = Prompts(clicks=(first,))
+    assert len(list(predict_stages(engine, prepared, prompts, None))) == 1  # nothing to focus on yet
+    mask = engine.predict(prepared, prompts, None) >= 0.5
+    depth = cv2.distanceTransform(truth.astype(np.uint8), cv2.DIST_L2, 3)
+    ys, xs = np.nonzero(np.abs(depth - 2.0) < 0.5)
+    near_edge = prompts.with_click(Click(float(xs[0]), float(ys[0]), False))
+    stages = list(predict_stages(engine, prepared, near_edge, mask))
+    assert len(stages) == 2
+    assert np.array_equal(stages[-1], engine.predict(prepared, near_edge, mask))

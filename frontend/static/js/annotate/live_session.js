@@ -84,6 +84,9 @@ export class LiveSession {
       case "ack":
         if (frame.duplicate && frame.status !== "pending") this.settle(frame);
         break;
+      case "preview":
+        this.handlers.onPreview(frame);
+        break;
       case "mask":
         this.handlers.onMask(frame, this.settle(frame));
         break;

@@ -67,6 +67,7 @@ function showSteps(frame) {
   stepsEl.textContent = `step ${frame.step}/${frame.steps}${choice}`;
 }
 
+const previews = new Map();
 const live = new LiveSession(projectId, {
   onStatus: setStatus,
   onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
@@ -81,7 +82,20 @@ const live = new LiveSession(projectId, {
   onReady: (frame) => {
     if (!live.pending.size) setStatus(`ready · engine ${frame.engine} (image prepared in ${frame.prepare_ms.toFixed(0)} ms)`);
   },
+  // A quick first answer while the engine refines it (the focus view): shown at once, and
+  // taken back when the step's final mask arrives, whose patch starts from before the step.
+  onPreview: (frame) => {
+    mask.applyPatch(frame.patch);
+    previews.set(frame.event_id, frame.patch);
+    setStatus("refining…");
+    viewport.draw();
+  },
   onMask: (frame, roundTripMs) => {
+    const shown = previews.get(frame.event_id);
+    if (shown) {
+      mask.revertPatch(shown);
+      previews.delete(frame.event_id);
+    }
     mask.applyPatch(frame.patch);
     done.hide(frame.started_from);
     viewport.setScribbles(frame.scribbles);

@@ -43,6 +43,14 @@ export class MaskLayer {
     this.redraw(x, y, w, h);
   }
 
+  // Undo a patch applied before: set the pixels of its box back to its "before" values.
+  revertPatch(patch) {
+    const [x, y, w, h] = patch.bbox;
+    if (!w || !h) return;
+    paintRle(patch.before, this.bits, this.width, x, y);
+    this.redraw(x, y, w, h);
+  }
+
   redraw(x, y, w, h) {
     if (!w || !h) return;
     const image = this.ctx.createImageData(w, h);
