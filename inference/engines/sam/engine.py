@@ -8,6 +8,7 @@ one is the answer and the others are offered as alternatives (``predict_candidat
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 from collections import OrderedDict
@@ -168,6 +169,45 @@ class SamEngine:
             self._logits.remember(probability >= 0.5, low_res[0, index][None, None].clone())
             candidates.append(Candidate(probability, float(scores[0, index])))
         return candidates
+
+    def decoder_logits(self, prepared: PreparedImage, prompts: Prompts, decoder: Any = None) -> torch.Tensor:
+        """Full-resolution (H, W) float32 logits of the single-mask answer to ``prompts`` from
+        ``decoder`` (default: the model's own), for training it.
+
+        Gradients flow into the decoder's parameters only: the image embedding and the prompt
+        encoder's output are constants. ``prompts`` must hold a click, scribble or box.
+        """
+        image = self._own(prepared)
+        frame = self._frame(image.width, image.height)
+        points, labels = self._points(prompts, frame)
+        box = None
+        if prompts.box is not None:
+            corners = frame.box_to_frame((prompts.box.x0, prompts.box.y0, prompts.box.x1, prompts.box.y1))
+            box = torch.as_tensor(corners, dtype=torch.float32, device=self.device)[None]
+        if points is None and box is None:
+            raise ValueError("decoder_logits needs a click, scribble or box")
+        with torch.no_grad():
+            sparse, dense = self.model.prompt_encoder(
+                points=None if points is None else (points, labels), boxes=box, masks=None
+            )
+            image_pe = self.model.prompt_encoder.get_dense_pe()
+        low_res, _ = (decoder or self.model.mask_decoder)(
+            image_embeddings=image.embedding.clone(),
+            image_pe=image_pe.clone(),
+            sparse_prompt_embeddings=sparse.clone(),
+            dense_prompt_embeddings=dense.clone(),
+            multimask_output=False,
+        )
+        full = self.model.postprocess_masks(low_res, frame.input_size, (image.height, image.width))
+        logits: torch.Tensor = full[0, 0]
+        return logits
+
+    def with_decoder(self, decoder: Any) -> SamEngine:
+        """The same model (and model id: embeddings stay valid) answering with ``decoder``."""
+        model = copy.copy(self.model)
+        model._modules = dict(self.model._modules)
+        model.mask_decoder = decoder
+        return SamEngine(model, model_id=self.model_id, decoder_bf16=self.decoder_bf16)
 
     def _own(self, prepared: PreparedImage) -> SamImage:
         if not isinstance(prepared, SamImage):
