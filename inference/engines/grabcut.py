@@ -122,7 +122,7 @@ class GrabCutEngine:
         geodesic_side: int = 160,
         local_update: bool = True,
         refine_first: bool = False,
-        coarse_band: float | None = 0.15,
+        coarse_band: float | None = 0.1,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
