@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "annotator.images",
     "annotator.interactions",
     "annotator.annotations",
+    "annotator.adaptation",
     "annotator.pages",
 ]
 
@@ -185,3 +186,7 @@ MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", defau
 MASKLOOP_WORKER_HEARTBEAT_SECONDS = env.float("MASKLOOP_WORKER_HEARTBEAT_SECONDS", default=2.0)
 MASKLOOP_WORKER_TIMEOUT_SECONDS = env.float("MASKLOOP_WORKER_TIMEOUT_SECONDS", default=10.0)
 MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", default=2 * 3600)
+# Class decoders (online adaptation): every version keeps its history row; the full state
+# (weights and Adam moments) is kept for every KEEP_EVERY-th version and the last KEEP_LAST.
+MASKLOOP_DECODER_KEEP_EVERY = env.int("MASKLOOP_DECODER_KEEP_EVERY", default=10)
+MASKLOOP_DECODER_KEEP_LAST = env.int("MASKLOOP_DECODER_KEEP_LAST", default=5)

@@ -1,0 +1,105 @@
+"""Writes to class decoders: adapt (one step), roll back, reset, switch on or off.
+
+Every write locks the class's head row (``select_for_update``), so two annotators accepting
+objects of the same class at the same moment are applied one after the other: both steps land
+and the version goes up by two. The adaptation step itself is a function from the current
+state to the next (the worker's torch code), so this module never imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from annotator.adaptation.models import ClassDecoder, DecoderVersion, VersionReason
+from annotator.common.errors import InvalidInput
+from annotator.projects.models import LabelClass
+
+# From the current state (None: the base decoder) to the next one, as bytes.
+Step = Callable[[bytes | None], bytes]
+
+
+def _head(label_class: LabelClass) -> ClassDecoder:
+    """The class's head row, locked; created at version 0 (the base decoder) on first use."""
+    head, created = ClassDecoder.objects.select_for_update().get_or_create(label_class=label_class)
+    if created:
+        DecoderVersion.objects.create(
+            label_class=label_class, version=0, reason=VersionReason.BASE, images_seen=0
+        )
+    return head
+
+
+def _retained(version: int, latest: int) -> bool:
+    every = settings.MASKLOOP_DECODER_KEEP_EVERY
+    return version == 0 or version % every == 0 or version > latest - settings.MASKLOOP_DECODER_KEEP_LAST
+
+
+def _record(
+    head: ClassDecoder, *, reason: str, parent: int, user: User | None, state: bytes | None
+) -> DecoderVersion:
+    head.version += 1
+    head.state = state
+    head.save(update_fields=["version", "state", "images_seen", "updated_at"])
+    created = DecoderVersion.objects.create(
+        label_class_id=head.label_class_id,
+        version=head.version,
+        parent=parent,
+        reason=reason,
+        images_seen=head.images_seen,
+        created_by=user,
+        state=state,
+        state_bytes=len(state) if state else 0,
+    )
+    # Drop the full state of versions that fell out of the retention window.
+    stale = DecoderVersion.objects.filter(label_class_id=head.label_class_id, state__isnull=False)
+    for version in stale.values_list("version", flat=True):
+        if not _retained(version, head.version):
+            DecoderVersion.objects.filter(label_class_id=head.label_class_id, version=version).update(
+                state=None
+            )
+    return created
+
+
+@transaction.atomic
+def decoder_adapt(*, label_class: LabelClass, step: Step, user: User | None) -> DecoderVersion:
+    """Apply one adaptation step (an accepted object) to the class decoder: a new version."""
+    head = _head(label_class)
+    if not head.enabled:
+        raise InvalidInput("Adaptation is switched off for this class.", code="adaptation_off")
+    parent = head.version
+    state = step(bytes(head.state) if head.state is not None else None)
+    head.images_seen += 1
+    return _record(head, reason=VersionReason.ADAPTED, parent=parent, user=user, state=state)
+
+
+@transaction.atomic
+def decoder_rollback(*, label_class: LabelClass, version: int, user: User | None) -> DecoderVersion:
+    """Make a retained earlier version the class's decoder again (as a new version)."""
+    head = _head(label_class)
+    target = DecoderVersion.objects.filter(label_class=label_class, version=version).first()
+    if target is None:
+        raise InvalidInput(f"Version {version} does not exist.", code="unknown_version")
+    if target.state is None and target.state_bytes > 0:  # its state was dropped by retention
+        raise InvalidInput(f"Version {version} was not retained.", code="version_not_retained")
+    head.images_seen = target.images_seen
+    state = bytes(target.state) if target.state is not None else None
+    return _record(head, reason=VersionReason.ROLLBACK, parent=target.version, user=user, state=state)
+
+
+@transaction.atomic
+def decoder_reset(*, label_class: LabelClass, user: User | None) -> DecoderVersion:
+    """Back to the base checkpoint's decoder (as a new version)."""
+    head = _head(label_class)
+    head.images_seen = 0
+    return _record(head, reason=VersionReason.RESET, parent=head.version, user=user, state=None)
+
+
+@transaction.atomic
+def decoder_set_enabled(*, label_class: LabelClass, enabled: bool) -> ClassDecoder:
+    head = _head(label_class)
+    head.enabled = enabled
+    head.save(update_fields=["enabled", "updated_at"])
+    return head
