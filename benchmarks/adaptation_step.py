@@ -23,6 +23,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.stats import summary  # noqa: E402
 from inference.adaptation.adapter import ClassDecoder, adam_step  # noqa: E402
 from inference.adaptation.labels import click_label  # noqa: E402
 from inference.engines.sam.checkpoint import default_device  # noqa: E402
@@ -31,11 +32,6 @@ from inference.engines.sam.modules import model_builders  # noqa: E402
 from inference.evaluation.clicker import next_click  # noqa: E402
 from inference.evaluation.datasets.registry import load_dataset  # noqa: E402
 from inference.prompts import Prompts  # noqa: E402
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    array = np.asarray(values)
-    return {"n": len(values), "p50": float(np.percentile(array, 50)), "p95": float(np.percentile(array, 95))}
 
 
 def timed(function: object, device: torch.device) -> float:
