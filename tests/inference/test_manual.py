@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from inference.masks.manual import BrushStroke, keep_locked, locked_pixels
+from inference.masks.patch import diff
+from inference.pipelines.merge import merge_at_click
 from inference.prompts import Click, Scribble
 
 STROKE = BrushStroke(points=((2.0, 2.0), (8.0, 2.0)), size=3.0, erase=False)
@@ -36,3 +38,16 @@ def test_locked_pixels_keep_their_previous_values() -> None:
     kept = keep_locked(prediction, previous, locked_pixels([STROKE], 10, 12))
     assert np.array_equal(kept, previous | prediction)
     assert keep_locked(prediction, previous, None) is prediction
+
+
+def test_reverting_a_merge_steps_patch_restores_its_pixels_after_a_brush_edit_elsewhere() -> None:
+    mask = np.zeros((40, 60), dtype=bool)
+    mask[10:30, 10:30] = True
+    brushed = BrushStroke(points=((50.0, 5.0), (55.0, 5.0)), size=3.0, erase=False).paint(mask)
+    prediction = np.zeros_like(mask)
+    prediction[10:30, 10:40] = True  # grows the object to the right; drops the brushed blob
+    merged = merge_at_click(brushed, prediction, 35.0, 20.0)
+    assert merged[10:30, 30:40].all() and merged[4:7, 50:56].any()  # the blob survives the merge
+    step = diff(brushed, merged)
+    assert np.array_equal(step.revert(merged), brushed)
+    assert np.array_equal(step.apply(brushed), merged)
