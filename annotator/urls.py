@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("annotator.projects.urls")),
     path("api/", include("annotator.images.urls")),
     path("api/", include("annotator.annotations.urls")),
+    path("api/", include("annotator.adaptation.urls")),
     path("", include("annotator.pages.urls")),
 ]
