@@ -104,15 +104,23 @@ def predict(
     previous: np.ndarray | None,
     pipeline: str = "plain",
     on_preview: Callable[[np.ndarray], None] | None = None,
+    label_class_id: int | None = None,
 ) -> Prediction:
     """Run the engine for one step; returns the binarised mask (and alternatives) and timings.
 
     An engine that answers in stages (the focus view) hands each answer before the last to
-    ``on_preview`` as soon as it has it.
+    ``on_preview`` as soon as it has it. SAM on the plain pipeline answers with the class's
+    adapted decoder when ``label_class_id`` has one (seed 004).
     """
     started = time.perf_counter()
     prepared = prepared_for(engine_name, image, pipeline)
     engine = engine_for(engine_name, pipeline)
+    if label_class_id is not None and pipeline == "plain" and engine.name == "sam":
+        from annotator.adaptation.runtime import class_engine  # torch, only where SAM runs
+        from inference.engines.sam.engine import SamEngine
+
+        if isinstance(engine, SamEngine):
+            engine = class_engine(engine, label_class_id)
     prepared_at = time.perf_counter()
     if isinstance(engine, ProposesCandidates):
         masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]

@@ -7,6 +7,7 @@ import time
 from celery import Task, current_app, shared_task
 from django.db import OperationalError
 
+from annotator.adaptation.tasks import adapt_class_decoder
 from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime, relay, routing, services
 from annotator.interactions.models import InteractionSession
@@ -39,6 +40,16 @@ def advance_session(self: Task, session_id: int) -> None:
         notify=lambda frame: relay.send_to_session(session_id, [frame]),
     )
     relay.send_to_session(session_id, messages)
+    if any(m["type"] == "accepted" for m in messages) and _adapts(session_id):
+        # After the page has its answer: the class decoder learns off the critical path.
+        adapt_class_decoder.apply_async((session_id,), queue=_queue(session_id))
+
+
+def _adapts(session_id: int) -> bool:
+    """Whether an accepted session adapts its class decoder (SAM on the plain pipeline)."""
+    return InteractionSession.objects.filter(
+        id=session_id, engine__startswith="sam_", pipeline="plain"
+    ).exists()
 
 
 @shared_task(ignore_result=True)
