@@ -23,12 +23,12 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.random_sam import save_random_sam  # noqa: E402
 from benchmarks.stats import summary  # noqa: E402
 from inference.adaptation.adapter import ClassDecoder, adam_step  # noqa: E402
 from inference.adaptation.labels import click_label  # noqa: E402
 from inference.engines.sam.checkpoint import default_device  # noqa: E402
 from inference.engines.sam.engine import load_sam_engine  # noqa: E402
-from inference.engines.sam.modules import model_builders  # noqa: E402
 from inference.evaluation.clicker import next_click  # noqa: E402
 from inference.evaluation.datasets.registry import load_dataset  # noqa: E402
 from inference.prompts import Prompts  # noqa: E402
@@ -56,9 +56,7 @@ def main() -> None:
 
     device = torch.device(args.device) if args.device else default_device()
     with tempfile.TemporaryDirectory() as folder:
-        checkpoint = Path(folder) / f"random_{args.model}.pth"
-        torch.manual_seed(0)
-        torch.save(model_builders()[args.model](checkpoint=None).state_dict(), checkpoint)
+        checkpoint = save_random_sam(Path(folder) / f"random_{args.model}.pth", args.model)
         engine = load_sam_engine(str(checkpoint), args.model, str(device))
     loaded = load_dataset(args.dataset, "masks")[0].load()
     prepared = engine.prepare(loaded.image)

@@ -41,17 +41,11 @@ def free_port() -> int:
 
 
 def install_random_sam(weights_dir: Path, model_type: str) -> None:
-    """Random weights of the real size under the official file name, for timing only: the
-    arithmetic is that of the real checkpoint. Lives in the benchmark's own temporary folder."""
-    import torch
-
+    """Random weights under the official file name, in the benchmark's own temporary folder."""
+    from benchmarks.random_sam import save_random_sam  # torch, only for SAM runs
     from inference.engines.sam.catalogue import CHECKPOINTS
-    from inference.engines.sam.modules import model_builders
 
-    weights_dir.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(0)
-    model = model_builders()[model_type](checkpoint=None)
-    torch.save(model.state_dict(), weights_dir / CHECKPOINTS[model_type].filename)
+    save_random_sam(weights_dir / CHECKPOINTS[model_type].filename, model_type)
 
 
 def prepare_data(width: int, height: int, engine: str) -> dict[str, Any]:
