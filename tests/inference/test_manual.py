@@ -6,6 +6,7 @@ import numpy as np
 
 from inference.masks.manual import BrushStroke, keep_locked, locked_pixels
 from inference.masks.patch import diff
+from inference.masks.strokes import scribble_mask
 from inference.pipelines.merge import merge_at_click
 from inference.prompts import Click, Scribble
 
@@ -51,3 +52,10 @@ def test_reverting_a_merge_steps_patch_restores_its_pixels_after_a_brush_edit_el
     step = diff(brushed, merged)
     assert np.array_equal(step.revert(merged), brushed)
     assert np.array_equal(step.apply(brushed), merged)
+
+
+def test_a_stroke_leaving_the_view_covers_the_same_pixels_as_in_a_larger_view() -> None:
+    stroke = Scribble(points=((-15.0, 5.0), (20.0, 30.0), (70.0, -8.0)), thickness=9.0, positive=True)
+    inside = scribble_mask(stroke, 40, 50)
+    larger = scribble_mask(stroke, 80, 100, origin=(-30.0, -20.0))
+    assert inside.any() and np.array_equal(inside, larger[20:60, 30:80])
