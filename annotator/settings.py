@@ -190,9 +190,15 @@ MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", defau
 # (weights and Adam moments) is kept for every KEEP_EVERY-th version and the last KEEP_LAST.
 MASKLOOP_DECODER_KEEP_EVERY = env.int("MASKLOOP_DECODER_KEEP_EVERY", default=10)
 MASKLOOP_DECODER_KEEP_LAST = env.int("MASKLOOP_DECODER_KEEP_LAST", default=5)
-# The adaptation step after an accepted SAM object (seed 004): the result mask "eroded",
-# "untreated" or "off", merged with the click mask (CM), Adam's learning rate, erosions k.
+# Online adaptation of SAM's decoder (seed 004), the defaults of a project that has not chosen:
+# on or off; click adaptation "reset", "continual" or "off"; the result mask "eroded",
+# "untreated" or "off", merged with the click mask (CM); Adam's learning rate; erosions k.
+MASKLOOP_ADAPTATION_ENABLED = env.bool("MASKLOOP_ADAPTATION_ENABLED", default=True)
+MASKLOOP_ADAPTATION_CLICK = env.str("MASKLOOP_ADAPTATION_CLICK", default="reset")
 MASKLOOP_ADAPTATION_RESULT = env.str("MASKLOOP_ADAPTATION_RESULT", default="eroded")
 MASKLOOP_ADAPTATION_CLICK_MASK = env.bool("MASKLOOP_ADAPTATION_CLICK_MASK", default=True)
 MASKLOOP_ADAPTATION_LR = env.float("MASKLOOP_ADAPTATION_LR", default=1e-6)
 MASKLOOP_ADAPTATION_EROSIONS = env.int("MASKLOOP_ADAPTATION_EROSIONS", default=5)
+# The replay check: how many of the class's latest accepted objects, at most how many clicks.
+MASKLOOP_REPLAY_OBJECTS = env.int("MASKLOOP_REPLAY_OBJECTS", default=20)
+MASKLOOP_REPLAY_MAX_CLICKS = env.int("MASKLOOP_REPLAY_MAX_CLICKS", default=20)

@@ -1,4 +1,5 @@
-"""REST endpoints for a class's adapted decoder: history, switch, rollback, reset.
+"""REST endpoints of online adaptation: a class decoder's history, switch, rollback, reset
+and replay checks; a project's switch and variant.
 
 Admins and managers of the project only.
 """
@@ -6,6 +7,7 @@ Admins and managers of the project only.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +17,11 @@ from annotator.adaptation.serializers import (
     DecoderHistorySerializer,
     DecoderRollbackSerializer,
     DecoderSwitchSerializer,
+    ProjectAdaptationSerializer,
+    ReplayCheckSerializer,
+    ReplayRequestSerializer,
 )
+from annotator.adaptation.tasks import run_replay_check
 from annotator.projects.models import LabelClass
 from annotator.projects.selectors import SETUP_ROLES, label_class_get, membership_require_role
 
@@ -63,3 +69,50 @@ class DecoderResetApi(APIView):
         label_class = _label_class(request, project_id, class_id)
         services.decoder_reset(label_class=label_class, user=request.user)  # type: ignore[arg-type]
         return _history(label_class)
+
+
+class ReplayCheckListApi(APIView):
+    @extend_schema(request=ReplayRequestSerializer, responses={202: ReplayCheckSerializer})
+    def post(self, request: Request, project_id: int, class_id: int) -> Response:
+        """Replay the class's latest accepted objects with the current decoder and a candidate
+        version; the check runs on a worker (poll it until ``status`` is done or failed)."""
+        label_class = _label_class(request, project_id, class_id)
+        body = ReplayRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        check = services.replay_check_request(
+            label_class=label_class,
+            version=body.validated_data["version"],
+            objects=body.validated_data["objects"],
+            user=request.user,  # type: ignore[arg-type]
+        )
+        run_replay_check.delay(check.id)
+        check.refresh_from_db()
+        return Response(ReplayCheckSerializer(check).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReplayCheckApi(APIView):
+    @extend_schema(responses=ReplayCheckSerializer)
+    def get(self, request: Request, project_id: int, class_id: int, check_id: int) -> Response:
+        label_class = _label_class(request, project_id, class_id)
+        return Response(
+            ReplayCheckSerializer(selectors.replay_check_get(label_class=label_class, check_id=check_id)).data
+        )
+
+
+class ProjectAdaptationApi(APIView):
+    @extend_schema(responses=ProjectAdaptationSerializer)
+    def get(self, request: Request, project_id: int) -> Response:
+        membership_require_role(user=request.user, project_id=project_id, roles=SETUP_ROLES)
+        return Response(ProjectAdaptationSerializer(selectors.project_adaptation(project_id=project_id)).data)
+
+    @extend_schema(request=ProjectAdaptationSerializer, responses=ProjectAdaptationSerializer)
+    def patch(self, request: Request, project_id: int) -> Response:
+        membership = membership_require_role(user=request.user, project_id=project_id, roles=SETUP_ROLES)
+        body = ProjectAdaptationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = services.project_adaptation_update(
+            project=membership.project,
+            user=request.user,  # type: ignore[arg-type]
+            changes=dict(body.validated_data),
+        )
+        return Response(ProjectAdaptationSerializer(updated).data)

@@ -1,9 +1,16 @@
-"""The worker side of online adaptation: each class's adapted decoder in this process, and
-the adaptation step after an accepted object (seed 004's RM and CM).
+"""The worker side of online adaptation (seed 004): each class's adapted decoder in this
+process, each open session's click-adapted copy, and the step after an accepted object.
 
-Imported only where SAM runs (it needs torch). The class decoder is loaded from PostgreSQL when
+Imported only where SAM runs (it needs torch). A class decoder is loaded from PostgreSQL when
 a session of that class needs it and kept per class by version, so a new version (another
 worker's accept, a rollback) is picked up on the next click.
+
+Click adaptation (CA) runs after a click's mask has been sent: one step on the session's own
+copy of the class decoder, which answers the session's next click. A worker that takes over a
+session it has not seen rebuilds that copy by replaying the session's clicks. When the object
+is accepted the copy is dropped; with **continual** CA the clicks are replayed on the class
+decoder itself, under its row lock, before the accept-time step (RM and CM), so concurrent
+accepts still apply one after the other and nothing learnt is lost.
 """
 
 from __future__ import annotations
@@ -12,15 +19,19 @@ import io
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import torch
-from django.conf import settings
 
 from annotator.adaptation import services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
+from annotator.adaptation.selectors import project_adaptation
 from annotator.common.errors import InvalidInput
 from annotator.interactions import engine_runtime
-from annotator.interactions.models import InteractionSession
+from annotator.interactions.models import InteractionSession, SessionState
 from annotator.interactions.selectors import session_history
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
 from inference.engines.sam.engine import SamEngine
@@ -29,34 +40,64 @@ from inference.masks import rle
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-# label class id -> (version, decoder) in this process, the most recently used last.
-_loaded: OrderedDict[int, tuple[int, ClassDecoder]] = OrderedDict()
 # A vit_b decoder with its Adam state is about 48 MB.
 MAX_LOADED = 16
+MAX_SESSIONS = 32
 
 
-def _remember(label_class_id: int, entry: tuple[int, ClassDecoder]) -> None:
+@dataclass
+class _Loaded:
+    """A class decoder at one version, and the engine answering with it."""
+
+    version: int
+    decoder: ClassDecoder
+    engine: SamEngine
+
+
+@dataclass
+class _Session:
+    """An open session's click-adapted copy (held while a click is answered or learnt from)."""
+
+    class_version: int
+    adapter: SessionAdapter
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# label class id -> its decoder; session id -> its copy; the most recently used last.
+_loaded: OrderedDict[int, _Loaded] = OrderedDict()
+_sessions: OrderedDict[int, _Session] = OrderedDict()
+Entry = TypeVar("Entry", _Loaded, _Session)
+
+
+def _remember(cache: OrderedDict[int, Entry], key: int, value: Entry, cap: int) -> None:
     with _lock:
-        _loaded[label_class_id] = entry
-        _loaded.move_to_end(label_class_id)
-        while len(_loaded) > MAX_LOADED:
-            _loaded.popitem(last=False)
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > cap:
+            cache.popitem(last=False)
 
 
-def config() -> AdaptationConfig:
-    """The variant the workers run (settings ``MASKLOOP_ADAPTATION_*``)."""
+def project_config(project_id: int) -> AdaptationConfig | None:
+    """The project's adaptation variant (None: switched off for the project)."""
+    chosen = project_adaptation(project_id=project_id)
+    if not chosen["enabled"]:
+        return None
     return AdaptationConfig(
-        click="off",
-        result=settings.MASKLOOP_ADAPTATION_RESULT,
-        click_mask=settings.MASKLOOP_ADAPTATION_CLICK_MASK,
-        lr=settings.MASKLOOP_ADAPTATION_LR,
-        erosions=settings.MASKLOOP_ADAPTATION_EROSIONS,
+        click=chosen["click"],
+        result=chosen["result"],
+        click_mask=chosen["click_mask"],
+        lr=chosen["lr"],
+        erosions=chosen["erosions"],
     )
 
 
-def _decode(base: SamEngine, state: bytes) -> ClassDecoder:
-    decoder = ClassDecoder.from_engine(base, config().lr)
-    decoder.load_state(torch.load(io.BytesIO(state), weights_only=True, map_location=base.device))
+def decode(base: SamEngine, state: bytes | None, lr: float) -> ClassDecoder:
+    """A class decoder from its stored state (None: a fresh copy of the base decoder)."""
+    decoder = ClassDecoder.from_engine(base, lr)
+    if state is not None:
+        decoder.load_state(torch.load(io.BytesIO(state), weights_only=True, map_location=base.device))
+        for group in decoder.optimizer.param_groups:
+            group["lr"] = lr
     return decoder
 
 
@@ -66,26 +107,100 @@ def _encode(decoder: ClassDecoder) -> bytes:
     return stored.getvalue()
 
 
+def _class_decoder(base: SamEngine, label_class_id: int, lr: float) -> _Loaded | None:
+    """The class's current decoder (None: switched off for the class)."""
+    head = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "enabled").first()
+    if head is not None and not head["enabled"]:
+        return None
+    version = head["version"] if head else 0
+    with _lock:
+        cached = _loaded.get(label_class_id)
+    if cached is None or cached.version != version:
+        row = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "state").first()
+        state = bytes(row["state"]) if row and row["state"] is not None else None
+        if state is None:  # never adapted, or reset: the base decoder itself
+            decoder = ClassDecoder(base.model.mask_decoder, lr)
+            cached = _Loaded(row["version"] if row else 0, decoder, base)
+        else:
+            decoder = decode(base, state, lr)
+            cached = _Loaded(row["version"] if row else 0, decoder, base.with_decoder(decoder.decoder))
+        _remember(_loaded, label_class_id, cached, MAX_LOADED)
+    return cached
+
+
 def class_engine(base: SamEngine, label_class_id: int) -> SamEngine:
     """``base`` answering with the class's current decoder (``base`` itself while the class
     has no adapted version or adaptation is off for it)."""
-    head = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "enabled").first()
-    if head is None or not head["enabled"]:
-        return base
+    loaded = _class_decoder(base, label_class_id, 1e-6)
+    return base if loaded is None else loaded.engine
+
+
+@contextmanager
+def session_engine(base: SamEngine, session: InteractionSession) -> Iterator[SamEngine]:
+    """The engine that answers the session's next click: its click-adapted copy when the
+    project adapts after clicks, else the class decoder (else ``base``)."""
+    config = project_config(session.project_id)
+    loaded = _class_decoder(base, session.label_class_id, config.lr) if config else None
+    if config is None or loaded is None:
+        yield base
+        return
+    if config.click == "off":
+        yield loaded.engine
+        return
+    entry = _session_copy(base, session, config, loaded)
+    with entry.lock:
+        yield entry.adapter.engine
+
+
+def _session_copy(
+    base: SamEngine, session: InteractionSession, config: AdaptationConfig, loaded: _Loaded
+) -> _Session:
     with _lock:
-        cached = _loaded.get(label_class_id)
-    if cached is None or cached[0] != head["version"]:
-        row = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "state").first()
-        if row is None or row["state"] is None:  # the base decoder (never adapted, or reset)
-            return base
-        cached = (row["version"], _decode(base, bytes(row["state"])))
-        _remember(label_class_id, cached)
-    return base.with_decoder(cached[1].decoder)
+        entry = _sessions.get(session.id)
+    if entry is not None:
+        return entry
+    # The copy always starts from the class decoder; continual CA reaches the class decoder at accept.
+    adapter = SessionAdapter(base, loaded.decoder, replace(config, click="reset"))
+    entry = _Session(loaded.version, adapter)
+    clicks = session_history(session=session).click_prompts()
+    if clicks:  # a session this worker has not seen: learn its clicks again, in order
+        prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+        for prompts in clicks:
+            adapter.after_click(prepared, prompts)
+    _remember(_sessions, session.id, entry, MAX_SESSIONS)
+    return entry
+
+
+def adapt_after_click(session_id: int, clicks: int) -> float | None:
+    """CA after ``clicks`` clicks were answered: that many steps on the session's copy with
+    the clicks so far (None when the copy is not in this process or CA is off)."""
+    with _lock:
+        entry = _sessions.get(session_id)
+    session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
+    if entry is None or session is None or clicks < 1:
+        return None
+    if session.state != SessionState.OPEN:
+        forget_session(session_id)
+        return None
+    prompts = session_history(session=session).prompts()
+    prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+    loss = None
+    with entry.lock:
+        for _ in range(clicks):
+            loss = entry.adapter.after_click(prepared, prompts)
+    return loss
+
+
+def forget_session(session_id: int) -> None:
+    """Drop a finished session's copy (reset: the next object starts from the class decoder)."""
+    with _lock:
+        _sessions.pop(session_id, None)
 
 
 def adapt_after_accept(session_id: int) -> int | None:
     """One adaptation step of the class decoder from an accepted SAM session; returns the new
     version (None when the session is not SAM's, adaptation is off, or nothing was learnt)."""
+    forget_session(session_id)
     session = (
         InteractionSession.objects.select_related("image", "label_class", "user")
         .filter(id=session_id)
@@ -94,20 +209,24 @@ def adapt_after_accept(session_id: int) -> int | None:
     if session is None or session.pipeline != "plain":
         return None
     base = engine_runtime.base_engine(session.engine)
-    if not isinstance(base, SamEngine):
+    config = project_config(session.project_id)
+    if not isinstance(base, SamEngine) or config is None or not config.adapts:
         return None
     history = session_history(session=session)
     if history.current_mask is None:
         return None
     prompts = history.prompts()
+    clicks = history.click_prompts() if config.click == "continual" else []
     result = rle.decode(history.current_mask)
     prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
     learnt: list[ClassDecoder] = []
 
     def step(state: bytes | None) -> bytes:
-        decoder = _decode(base, state) if state is not None else ClassDecoder.from_engine(base, config().lr)
-        adapter = SessionAdapter(base, decoder, config())
-        if adapter.after_accept(prepared, prompts, result) is None:
+        decoder = decode(base, state, config.lr)
+        adapter = SessionAdapter(base, decoder, config)
+        learnt_clicks = [adapter.after_click(prepared, clicked) for clicked in clicks]
+        stepped = adapter.after_accept(prepared, prompts, result) is not None
+        if not stepped and all(loss is None for loss in learnt_clicks):
             raise InvalidInput("Nothing to learn from this object.", code="nothing_to_learn")
         learnt.append(decoder)
         return _encode(decoder)
@@ -117,5 +236,6 @@ def adapt_after_accept(session_id: int) -> int | None:
     except InvalidInput as skipped:
         logger.info("class decoder of class %s not adapted: %s", session.label_class_id, skipped.detail)
         return None
-    _remember(session.label_class_id, (version.version, learnt[-1]))
+    engine = base.with_decoder(learnt[-1].decoder)
+    _remember(_loaded, session.label_class_id, _Loaded(version.version, learnt[-1], engine), MAX_LOADED)
     return version.version

@@ -1,11 +1,45 @@
-"""Reads about class decoders: the head and its version history."""
+"""Reads about online adaptation: a project's variant, a class decoder's head and history,
+and its replay checks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from annotator.adaptation.models import ClassDecoder, DecoderVersion
+from django.conf import settings
+
+from annotator.adaptation.models import ClassDecoder, DecoderVersion, ProjectAdaptation, ReplayCheck
+from annotator.common.errors import NotFound
 from annotator.projects.models import LabelClass
+
+VARIANT_FIELDS = ("enabled", "click", "result", "click_mask", "lr", "erosions")
+
+
+def project_adaptation(*, project_id: int) -> dict[str, Any]:
+    """The project's switch and variant; the settings' defaults where it has not chosen."""
+    row = ProjectAdaptation.objects.filter(project_id=project_id).values(*VARIANT_FIELDS).first()
+    if row is not None:
+        return {"project_id": project_id, "chosen": True, **row}
+    return {
+        "project_id": project_id,
+        "chosen": False,
+        "enabled": settings.MASKLOOP_ADAPTATION_ENABLED,
+        "click": settings.MASKLOOP_ADAPTATION_CLICK,
+        "result": settings.MASKLOOP_ADAPTATION_RESULT,
+        "click_mask": settings.MASKLOOP_ADAPTATION_CLICK_MASK,
+        "lr": settings.MASKLOOP_ADAPTATION_LR,
+        "erosions": settings.MASKLOOP_ADAPTATION_EROSIONS,
+    }
+
+
+def replay_check_get(*, label_class: LabelClass, check_id: int) -> ReplayCheck:
+    check = ReplayCheck.objects.filter(label_class=label_class, id=check_id).first()
+    if check is None:
+        raise NotFound("No such replay check for this class.")
+    return check
+
+
+def replay_checks_recent(*, label_class: LabelClass, limit: int = 5) -> list[ReplayCheck]:
+    return list(ReplayCheck.objects.filter(label_class=label_class).select_related("created_by")[:limit])
 
 
 def decoder_history(*, label_class: LabelClass) -> dict[str, Any]:
@@ -25,6 +59,7 @@ def decoder_history(*, label_class: LabelClass) -> dict[str, Any]:
         "version": head.version if head else 0,
         "images_seen": head.images_seen if head else 0,
         "enabled": head.enabled if head else True,
+        "replay_checks": replay_checks_recent(label_class=label_class),
         "versions": [
             {
                 "version": v.version,

@@ -1,4 +1,5 @@
-"""Writes to class decoders: adapt (one step), roll back, reset, switch on or off.
+"""Writes of online adaptation: a class decoder's steps, rollback, reset and switch; a
+project's variant; replay checks.
 
 Every write locks the class's head row (``select_for_update``), so two annotators accepting
 objects of the same class at the same moment are applied one after the other: both steps land
@@ -9,14 +10,25 @@ state to the next (the worker's torch code), so this module never imports torch.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
-from annotator.adaptation.models import ClassDecoder, DecoderVersion, VersionReason
+from annotator.adaptation.models import (
+    CheckStatus,
+    ClassDecoder,
+    DecoderVersion,
+    ProjectAdaptation,
+    ReplayCheck,
+    VersionReason,
+)
+from annotator.adaptation.selectors import VARIANT_FIELDS, project_adaptation
 from annotator.common.errors import InvalidInput
-from annotator.projects.models import LabelClass
+from annotator.projects.engines import engine_in_use, sam_model_type
+from annotator.projects.models import LabelClass, Project
 
 # From the current state (None: the base decoder) to the next one, as bytes.
 Step = Callable[[bytes | None], bytes]
@@ -79,11 +91,8 @@ def decoder_adapt(*, label_class: LabelClass, step: Step, user: User | None) -> 
 def decoder_rollback(*, label_class: LabelClass, version: int, user: User | None) -> DecoderVersion:
     """Make a retained earlier version the class's decoder again (as a new version)."""
     head = _head(label_class)
-    target = DecoderVersion.objects.filter(label_class=label_class, version=version).first()
-    if target is None:
-        raise InvalidInput(f"Version {version} does not exist.", code="unknown_version")
-    if target.state is None and target.state_bytes > 0:  # its state was dropped by retention
-        raise InvalidInput(f"Version {version} was not retained.", code="version_not_retained")
+    _rollback_target(label_class, version)
+    target = DecoderVersion.objects.get(label_class=label_class, version=version)
     head.images_seen = target.images_seen
     state = bytes(target.state) if target.state is not None else None
     return _record(head, reason=VersionReason.ROLLBACK, parent=target.version, user=user, state=state)
@@ -103,3 +112,69 @@ def decoder_set_enabled(*, label_class: LabelClass, enabled: bool) -> ClassDecod
     head.enabled = enabled
     head.save(update_fields=["enabled", "updated_at"])
     return head
+
+
+@transaction.atomic
+def project_adaptation_update(
+    *, project: Project, user: User | None, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Set the project's switch or variant (fields not given keep their current value)."""
+    current = project_adaptation(project_id=project.id)
+    values = {field: changes.get(field, current[field]) for field in VARIANT_FIELDS}
+    ProjectAdaptation.objects.update_or_create(project=project, defaults={**values, "updated_by": user})
+    return project_adaptation(project_id=project.id)
+
+
+def _rollback_target(label_class: LabelClass, version: int) -> DecoderVersion:
+    target = DecoderVersion.objects.filter(label_class=label_class, version=version).defer("state").first()
+    if target is None:
+        raise InvalidInput(f"Version {version} does not exist.", code="unknown_version")
+    kept = DecoderVersion.objects.filter(label_class=label_class, version=version, state__isnull=False)
+    if target.state_bytes > 0 and not kept.exists():
+        raise InvalidInput(f"Version {version} was not retained.", code="version_not_retained")
+    return target
+
+
+@transaction.atomic
+def replay_check_request(
+    *, label_class: LabelClass, version: int, objects: int, user: User | None
+) -> ReplayCheck:
+    """Ask for a replay of the class's latest accepted objects with the current decoder and
+    ``version`` (a retained one, or 0 for the base decoder)."""
+    head = _head(label_class)
+    _rollback_target(label_class, version)
+    if sam_model_type(engine_in_use(label_class.project.engine).engine) is None:
+        raise InvalidInput(
+            "This project does not run SAM on this server, so it has no decoder to compare.",
+            code="not_sam",
+        )
+    if not label_class.annotations.exists():
+        raise InvalidInput("This class has no accepted objects to replay yet.", code="nothing_to_replay")
+    return ReplayCheck.objects.create(
+        label_class=label_class,
+        current_version=head.version,
+        candidate_version=version,
+        objects_requested=objects,
+        max_clicks=settings.MASKLOOP_REPLAY_MAX_CLICKS,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def replay_check_start(*, check_id: int) -> ReplayCheck | None:
+    """Claim a pending check for this worker (None: gone, or another worker has it)."""
+    check = ReplayCheck.objects.select_for_update().filter(id=check_id, status=CheckStatus.PENDING).first()
+    if check is None:
+        return None
+    check.status = CheckStatus.RUNNING
+    check.save(update_fields=["status"])
+    return check
+
+
+def replay_check_finish(*, check: ReplayCheck, result: dict[str, Any] | None, error: str = "") -> ReplayCheck:
+    check.status = CheckStatus.DONE if result is not None else CheckStatus.FAILED
+    check.result = result
+    check.error = error[:300]
+    check.finished_at = timezone.now()
+    check.save(update_fields=["status", "result", "error", "finished_at"])
+    return check

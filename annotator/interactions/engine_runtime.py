@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from annotator.images.models import ImageAsset
 from annotator.images.selectors import image_rgb
 from annotator.interactions.embedding_store import embedding_store
+from annotator.interactions.models import InteractionSession
 from annotator.projects.engines import checkpoint_path, sam_model_type
 from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine, predict_stages
 from inference.engines.cache import PreparedImageCache
@@ -104,38 +106,50 @@ def predict(
     previous: np.ndarray | None,
     pipeline: str = "plain",
     on_preview: Callable[[np.ndarray], None] | None = None,
-    label_class_id: int | None = None,
+    session: InteractionSession | None = None,
 ) -> Prediction:
     """Run the engine for one step; returns the binarised mask (and alternatives) and timings.
 
     An engine that answers in stages (the focus view) hands each answer before the last to
-    ``on_preview`` as soon as it has it. SAM on the plain pipeline answers with the class's
-    adapted decoder when ``label_class_id`` has one (seed 004).
+    ``on_preview`` as soon as it has it. SAM on the plain pipeline answers ``session``'s click
+    with its class's adapted decoder, or the session's click-adapted copy of it (seed 004).
     """
     started = time.perf_counter()
     prepared = prepared_for(engine_name, image, pipeline)
     engine = engine_for(engine_name, pipeline)
-    if label_class_id is not None and pipeline == "plain" and engine.name == "sam":
-        from annotator.adaptation.runtime import class_engine  # torch, only where SAM runs
-        from inference.engines.sam.engine import SamEngine
-
-        if isinstance(engine, SamEngine):
-            engine = class_engine(engine, label_class_id)
-    prepared_at = time.perf_counter()
-    if isinstance(engine, ProposesCandidates):
-        masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]
-    else:
-        stages = predict_stages(engine, prepared, prompts, previous)
-        answer = next(stages)
-        for refined in stages:
-            if on_preview is not None:
-                on_preview(answer >= 0.5)
-            answer = refined
-        masks = [answer >= 0.5]
-    finished = time.perf_counter()
+    with _adapted(engine, session, pipeline) as engine:
+        prepared_at = time.perf_counter()
+        if isinstance(engine, ProposesCandidates):
+            masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]
+        else:
+            stages = predict_stages(engine, prepared, prompts, previous)
+            answer = next(stages)
+            for refined in stages:
+                if on_preview is not None:
+                    on_preview(answer >= 0.5)
+                answer = refined
+            masks = [answer >= 0.5]
+        finished = time.perf_counter()
     return Prediction(
         mask=masks[0],
         candidates=masks,
         engine_ms=(finished - prepared_at) * 1000.0,
         prepare_ms=(prepared_at - started) * 1000.0,
     )
+
+
+@contextmanager
+def _adapted(engine: Engine, session: InteractionSession | None, pipeline: str) -> Iterator[Engine]:
+    """``engine``, or for a SAM session on the plain pipeline its adapted decoder (held while
+    it answers, so a click-adaptation step never runs under it)."""
+    if session is None or pipeline != "plain" or engine.name != "sam":
+        yield engine
+        return
+    from annotator.adaptation.runtime import session_engine  # torch, only where SAM runs
+    from inference.engines.sam.engine import SamEngine
+
+    if not isinstance(engine, SamEngine):
+        yield engine
+        return
+    with session_engine(engine, session) as adapted:
+        yield adapted

@@ -70,10 +70,19 @@ class SessionHistory:
 
     def prompts(self) -> Prompts:
         """The model prompts of the active steps; the latest box wins."""
+        return self._prompts_until(len(self.active))
+
+    def click_prompts(self) -> list[Prompts]:
+        """The model prompts as they stood after each active click, in order (what click
+        adaptation learnt from, replayed on a worker that did not see the clicks)."""
+        active = self.active
+        return [self._prompts_until(i + 1) for i, step in enumerate(active) if isinstance(step.prompt, Click)]
+
+    def _prompts_until(self, count: int) -> Prompts:
         clicks: list[Click] = []
         scribbles: list[Scribble] = []
         box: Box | None = None
-        for step in self.active:
+        for step in self.active[:count]:
             if isinstance(step.prompt, Click):
                 clicks.append(step.prompt)
             elif isinstance(step.prompt, Scribble):

@@ -224,7 +224,7 @@ def _apply_prompt(
             prompts=history.prompts().with_prompt(prompt),
             previous=before if history.current_mask is not None else None,
             on_preview=preview,
-            label_class_id=session.label_class_id,
+            session=session,
         )
     except (cv2.error, ValueError, OSError) as error:
         logger.exception("engine failed on session %s event %s", session.id, event.client_event_id)

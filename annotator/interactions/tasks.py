@@ -7,7 +7,7 @@ import time
 from celery import Task, current_app, shared_task
 from django.db import OperationalError
 
-from annotator.adaptation.tasks import adapt_class_decoder
+from annotator.adaptation.tasks import adapt_class_decoder, learn_from_clicks
 from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime, relay, routing, services
 from annotator.interactions.models import InteractionSession
@@ -40,8 +40,14 @@ def advance_session(self: Task, session_id: int) -> None:
         notify=lambda frame: relay.send_to_session(session_id, [frame]),
     )
     relay.send_to_session(session_id, messages)
-    if any(m["type"] == "accepted" for m in messages) and _adapts(session_id):
-        # After the page has its answer: the class decoder learns off the critical path.
+    clicks = sum(1 for m in messages if m["type"] == "mask" and m.get("kind") == "click")
+    accepted = any(m["type"] == "accepted" for m in messages)
+    if not (clicks or accepted) or not _adapts(session_id):
+        return
+    # After the page has its answer: the decoders learn off the critical path.
+    if clicks:
+        learn_from_clicks(session_id, clicks)  # here: the session's decoder copy lives in this process
+    if accepted:
         adapt_class_decoder.apply_async((session_id,), queue=_queue(session_id))
 
 

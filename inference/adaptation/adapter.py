@@ -49,10 +49,67 @@ class AdaptationConfig:
             raise ValueError(f"unknown result-mask use {self.result!r}")
         if self.lr <= 0:
             raise ValueError("the learning rate must be positive")
+        if self.erosions < 0:
+            raise ValueError("the number of erosions cannot be negative")
 
     @property
     def adapts_after_accept(self) -> bool:
         return self.result != "off" or self.click_mask
+
+    @property
+    def adapts(self) -> bool:
+        """Whether anything learns at all (False: the seed's baseline row)."""
+        return self.click != "off" or self.adapts_after_accept
+
+    @classmethod
+    def parse(cls, text: str) -> AdaptationConfig:
+        """A variant in the seed's table notation, comma separated: ``ca=r`` or ``ca=c`` (click
+        adaptation, reset or continual), ``rm=u`` or ``rm=e`` (result mask, untreated or
+        eroded), ``cm`` (click mask), ``lr=1e-6``, ``k=5`` (erosions). Missing parts are off;
+        ``full`` is the seed's complete method (``ca=r,rm=e,cm``), ``none`` its baseline."""
+        text = text.strip().lower()
+        if text == "full":
+            return cls()
+        fields: dict[str, Any] = {"click": "off", "result": "off", "click_mask": False}
+        if text == "none":
+            return cls(**fields)
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, _, value = part.partition("=")
+            try:
+                if key == "ca":
+                    fields["click"] = _CLICK_CODES[value]
+                elif key == "rm":
+                    fields["result"] = _RESULT_CODES[value]
+                elif key == "cm" and value in ("", "on", "off"):
+                    fields["click_mask"] = value != "off"
+                elif key == "lr":
+                    fields["lr"] = float(value)
+                elif key == "k":
+                    fields["erosions"] = int(value)
+                else:
+                    raise KeyError(key)
+            except (KeyError, ValueError):
+                raise ValueError(
+                    f"cannot read {part!r} in the variant {text!r}: use ca=r|c, rm=u|e, cm, lr=, k="
+                ) from None
+        return cls(**fields)
+
+    def notation(self) -> str:
+        """The variant as ``parse`` reads it (and as the seed's tables name it)."""
+        parts = []
+        if self.click != "off":
+            parts.append(f"ca={self.click[0]}")
+        if self.result != "off":
+            parts.append(f"rm={self.result[0]}")
+        if self.click_mask:
+            parts.append("cm")
+        if not parts:
+            return "none"
+        return ",".join([*parts, f"lr={self.lr:g}", f"k={self.erosions}"])
+
+
+_CLICK_CODES: dict[str, ClickMode] = {"r": "reset", "c": "continual", "off": "off"}
+_RESULT_CODES: dict[str, ResultMode] = {"u": "untreated", "e": "eroded", "off": "off"}
 
 
 class ClassDecoder:

@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--by-class", action="store_true", help="objects of one class in a row")
+    parser.add_argument(
+        "--adapt",
+        metavar="VARIANT",
+        help="online adaptation of SAM's decoder per class (seed 004), with --by-class: "
+        "full (ca=r,rm=e,cm), none, or parts ca=r|c, rm=u|e, cm, lr=, k=",
+    )
+    parser.add_argument(
+        "--accept-iou",
+        type=float,
+        help="the robot stops and accepts at this IoU (default with --adapt: 0.85)",
+    )
     parser.add_argument("--label", help="name of this run in the plot legend")
     parser.add_argument("--json", type=Path, help="write the summary here")
     parser.add_argument("--plot", type=Path, help="write mean IoU against clicks here (PNG)")
@@ -92,14 +103,29 @@ def first_per_class(samples: list[Sample], per_class: int) -> list[Sample]:
     return kept
 
 
+def _notation(variant: str | None) -> str | None:
+    if variant is None:
+        return None
+    from inference.adaptation.adapter import AdaptationConfig  # torch, only when adapting
+
+    return AdaptationConfig.parse(variant).notation()
+
+
+def _shown(value: float | None, form: str) -> str:
+    """A metric, or n/a where the run could not measure it (above the accept IoU)."""
+    return "n/a" if value is None else format(value, form)
+
+
 def headline(summary: dict[str, Any]) -> str:
     unit = "NoS" if summary["unit"] == "scribble" else "NoC"
+    cap = summary["max_clicks"]
+    adapted = f", adaptation {summary['adaptation']}" if summary.get("adaptation") else ""
     parts = [
         f"{summary['engine']}/{summary['pipeline']} on {summary['dataset']} "
-        f"({summary['protocol']}, n={summary['n']})",
-        "  ".join(f"{unit}@{t} {summary[f'noc{t}']:.2f}" for t in (85, 90, 95)),
-        f"NoF@85 {summary['nof85']}  NoF@90 {summary['nof90']}  FR{summary['max_clicks']}@85 "
-        f"{summary['fr_85']:.1f}%  FR{summary['max_clicks']}@90 {summary['fr_90']:.1f}%",
+        f"({summary['protocol']}, n={summary['n']}{adapted})",
+        "  ".join(f"{unit}@{t} {_shown(summary[f'noc{t}'], '.2f')}" for t in (85, 90, 95)),
+        f"NoF@85 {summary['nof85']}  NoF@90 {_shown(summary['nof90'], 'd')}  FR{cap}@85 "
+        f"{_shown(summary['fr_85'], '.1f')}%  FR{cap}@90 {_shown(summary['fr_90'], '.1f')}%",
         f"{1000 * (summary['seconds_per_click'] or 0):.1f} ms per {summary['unit']} "
         f"(p95 {1000 * (summary['seconds_per_click_p95'] or 0):.1f} ms)",
     ]
@@ -121,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             coarse_level=args.coarse_level,
             box_jitter=args.box_jitter,
+            accept_iou=args.accept_iou if args.accept_iou is not None or not args.adapt else 0.85,
         )
-        spec = EngineSpec(name=args.engine, options=options_kw, pipeline=args.pipeline)
-        spec.build()
+        spec = EngineSpec(name=args.engine, options=options_kw, pipeline=args.pipeline, adaptation=args.adapt)
+        if args.adapt is not None and not args.by_class:
+            raise ValueError("--adapt runs class by class: add --by-class")
+        spec.learners(spec.build())
         samples = load_dataset(args.dataset, args.format, args.classes, args.min_area)
         earlier = [json.loads(path.read_text()) for path in args.compare]
     except (ValueError, OSError) as exc:
@@ -145,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     summary["engine_options"] = options_kw
     summary["by_class"] = args.by_class
+    summary["adaptation"] = _notation(args.adapt)
     summary["workers"] = args.workers
     if args.label:
         summary["label"] = args.label

@@ -13,10 +13,11 @@ from __future__ import annotations
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from inference.engines.base import Engine
+from inference.engines.base import Engine, PreparedImage
 from inference.evaluation import boxes, coarse, defects, metrics, pisam, scribbles
 from inference.evaluation.clicker import next_click
 from inference.evaluation.datasets import Sample
@@ -35,6 +36,7 @@ class ProtocolOptions:
     seed: int = 0
     coarse_level: int = 1
     box_jitter: float = 0.0
+    accept_iou: float | None = None
 
     def __post_init__(self) -> None:
         if self.protocol not in PROTOCOLS:
@@ -45,6 +47,8 @@ class ProtocolOptions:
             raise ValueError(f"coarse_level must be 1..{len(coarse.COARSE_LEVELS)}")
         if not 0.0 <= self.box_jitter < 1.0:
             raise ValueError("box_jitter must be in [0, 1)")
+        if self.accept_iou is not None and not 0.0 < self.accept_iou <= 1.0:
+            raise ValueError("accept_iou must be in (0, 1]")
 
     @property
     def unit(self) -> str:
@@ -80,6 +84,18 @@ def sample_rng(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
+class OnlineLearner(Protocol):
+    """Adaptation around one object (seed 004): ``engine`` answers the clicks; it learns after
+    each click and once the object is accepted (``inference.adaptation.SessionAdapter``)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    def after_click(self, prepared: PreparedImage, prompts: Prompts) -> float | None: ...
+
+    def after_accept(self, prepared: PreparedImage, prompts: Prompts, result: np.ndarray) -> float | None: ...
+
+
 class _Robot:
     """The protocol's interaction source for the rounds after the start."""
 
@@ -108,8 +124,17 @@ def _timed_predict(
     return probability >= 0.5, time.perf_counter() - started
 
 
-def run_sample(engine: Engine, sample: Sample, options: ProtocolOptions) -> SampleResult:
-    """Work one object under the protocol; returns its per-interaction record."""
+def run_sample(
+    engine: Engine, sample: Sample, options: ProtocolOptions, learner: OnlineLearner | None = None
+) -> SampleResult:
+    """Work one object under the protocol; returns its per-interaction record.
+
+    With a ``learner`` (seed 004's protocol) its engine answers, each click is learnt from
+    after its mask is shown (as the product does: the mask goes out first), the robot stops
+    once the IoU reaches ``options.accept_iou``, and that last mask is accepted and learnt from.
+    """
+    if learner is not None:
+        engine = learner.engine
     loaded = sample.load()
     truth, ignore = loaded.mask, loaded.ignore
     rng = sample_rng(options.seed, sample.name)
@@ -149,11 +174,15 @@ def run_sample(engine: Engine, sample: Sample, options: ProtocolOptions) -> Samp
             mask, seconds = _timed_predict(engine, prepared, prompts, previous)
             previous = mask
             result.seconds.append(seconds)
+            if learner is not None:
+                learner.after_click(prepared, prompts)
         result.ious.append(metrics.iou(truth, mask, ignore))
         result.boundary_ious.append(metrics.boundary_iou(truth, mask, ignore))
         result.assds.append(metrics.assd(truth, mask))
-        if prompt is None:
+        if prompt is None or (options.accept_iou is not None and result.ious[-1] >= options.accept_iou):
             break
+    if learner is not None:
+        learner.after_accept(prepared, prompts, mask)
     if options.protocol == "correction":
         result.destroyed = metrics.destroyed_fraction(truth, start, mask, ignore)
     return result

@@ -32,11 +32,17 @@ def _at(values: Sequence[float], k: int) -> float:
     return values[min(k, len(values)) - 1] if values else math.nan
 
 
-def click_metrics(histories: Sequence[metrics.History], cap: int) -> dict[str, Any]:
-    """NoC, NoF and FR at 85/90/95 within ``cap`` interactions."""
+def click_metrics(
+    histories: Sequence[metrics.History], cap: int, accept_iou: float | None = None
+) -> dict[str, Any]:
+    """NoC, NoF and FR at 85/90/95 within ``cap`` interactions; null above ``accept_iou``
+    (the robot stopped there, so a higher threshold was never tried)."""
     out: dict[str, Any] = {}
     for threshold in THRESHOLDS:
         tag = round(threshold * 100)
+        if accept_iou is not None and threshold > accept_iou + 1e-9:
+            out.update({f"noc{tag}": None, f"nof{tag}": None, f"fr_{tag}": None})
+            continue
         out[f"noc{tag}"] = _finite(metrics.mean_noc(histories, threshold, cap))
         out[f"nof{tag}"] = metrics.count_failures(histories, threshold, cap)
         out[f"fr_{tag}"] = _finite(metrics.failure_rate(histories, threshold, cap))
@@ -65,7 +71,8 @@ def summarise(
         "seed": options.seed,
         "n": len(results),
         "max_clicks": cap,
-        **click_metrics(histories, cap),
+        "accept_iou": options.accept_iou,
+        **click_metrics(histories, cap, options.accept_iou),
         "miou_curve": [round(v, 6) for v in metrics.miou_curve(histories, cap)],
         "miou_initial": _finite(metrics.mean_initial_iou(histories)),
         "miou_input": _finite(_mean([r.input_iou for r in results if r.input_iou is not None])),
@@ -78,7 +85,7 @@ def summarise(
         "seconds_per_click_p50": _finite(_percentile(seconds, 50)),
         "seconds_per_click_p95": _finite(_percentile(seconds, 95)),
         "prepare_seconds": _finite(_mean([r.prepare_seconds for r in results])),
-        "per_class": _per_class(results, cap),
+        "per_class": _per_class(results, cap, options.accept_iou),
         "errors": [{"name": e.name, "class": e.label, "error": e.error} for e in errors],
         "per_sample": [_sample_record(result, cap) for result in results],
     }
@@ -103,12 +110,14 @@ def _mean_at(results: Sequence[SampleResult], attribute: str, k: int) -> float:
     return _mean([_at(getattr(result, attribute), k) for result in results if getattr(result, attribute)])
 
 
-def _per_class(results: Sequence[SampleResult], cap: int) -> dict[str, dict[str, Any]]:
+def _per_class(
+    results: Sequence[SampleResult], cap: int, accept_iou: float | None
+) -> dict[str, dict[str, Any]]:
     by_label: dict[str, list[metrics.History]] = {}
     for result in results:
         by_label.setdefault(result.label, []).append(result.history)
     return {
-        label: {"n": len(histories), **click_metrics(histories, cap)}
+        label: {"n": len(histories), **click_metrics(histories, cap, accept_iou)}
         for label, histories in sorted(by_label.items())
     }
 

@@ -100,13 +100,14 @@ def test_the_next_click_refines_the_chosen_mask(
 ) -> None:
     page, proposals, index = clicked_and_chosen(project_setup)
     previous: list[np.ndarray | None] = []
-    real = sam_worker.predict_candidates
+    real = SamEngine.predict_candidates
 
-    def spy(prepared: Any, prompts: Any, previous_mask: np.ndarray | None) -> Any:
+    def spy(engine: SamEngine, prepared: Any, prompts: Any, previous_mask: np.ndarray | None) -> Any:
         previous.append(previous_mask)
-        return real(prepared, prompts, previous_mask)
+        return real(engine, prepared, prompts, previous_mask)
 
-    monkeypatch.setattr(sam_worker, "predict_candidates", spy)
+    # Whichever decoder answers (the session's click-adapted copy by default).
+    monkeypatch.setattr(SamEngine, "predict_candidates", spy)
     second = page.send("click", x=40.0, y=30.0, positive=False)
     assert previous[0] is not None and np.array_equal(previous[0], proposals[index])
     assert len(second["clicks"]) == 2 and second["candidates"] == 0
