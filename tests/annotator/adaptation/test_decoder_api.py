@@ -55,3 +55,49 @@ def test_annotators_outsiders_and_bad_input_get_clear_errors(project_setup: Proj
     assert malformed.status_code == 400
     missing = client.get(f"/api/projects/{project_setup.project.id}/classes/9999/decoder/")
     assert missing.status_code == 404
+
+
+def project_url(setup: ProjectSetup) -> str:
+    return f"/api/projects/{setup.project.id}/adaptation/"
+
+
+def test_a_manager_chooses_the_project_s_variant_and_switches_it_off(project_setup: ProjectSetup) -> None:
+    client = APIClient()
+    client.force_authenticate(project_setup.admin)
+    defaults = client.get(project_url(project_setup)).json()
+    assert defaults["chosen"] is False and defaults["enabled"] is True
+    assert (defaults["click"], defaults["result"], defaults["click_mask"]) == ("reset", "eroded", True)
+    chosen = client.patch(project_url(project_setup), {"click": "continual", "lr": 1e-5}, format="json")
+    assert chosen.status_code == 200
+    body = chosen.json()
+    assert body["chosen"] is True and body["click"] == "continual" and body["lr"] == 1e-5
+    assert body["result"] == "eroded"  # untouched fields keep their value
+    off = client.patch(project_url(project_setup), {"enabled": False}, format="json").json()
+    assert off["enabled"] is False and off["click"] == "continual"
+    assert client.get(project_url(project_setup)).json() == off
+
+
+def test_bad_variants_and_annotators_are_refused(project_setup: ProjectSetup) -> None:
+    client = APIClient()
+    client.force_authenticate(project_setup.admin)
+    for bad in ({"click": "sometimes"}, {"lr": 0}, {"lr": "fast"}, {"erosions": -1}, {"result": None}):
+        refused = client.patch(project_url(project_setup), bad, format="json")
+        assert refused.status_code == 400, bad
+    assert client.get(project_url(project_setup)).json()["chosen"] is False  # nothing was stored
+    client.force_authenticate(project_setup.annotator)
+    assert client.patch(project_url(project_setup), {"enabled": False}, format="json").status_code == 403
+    client.force_authenticate(project_setup.outsider)
+    assert client.get(project_url(project_setup)).status_code == 404
+
+
+def test_a_replay_check_is_refused_where_it_cannot_run(project_setup: ProjectSetup) -> None:
+    client = APIClient()
+    client.force_authenticate(project_setup.admin)
+    grabcut = client.post(url(project_setup, "replay/"), {"version": 0}, format="json")
+    assert grabcut.status_code == 400 and grabcut.json()["code"] == "not_sam"
+    unknown = client.post(url(project_setup, "replay/"), {"version": 4}, format="json")
+    assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_version"
+    too_many = client.post(url(project_setup, "replay/"), {"version": 0, "objects": 5000}, format="json")
+    assert too_many.status_code == 400
+    missing = client.get(url(project_setup, "replay/12345/"))
+    assert missing.status_code == 404
