@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", views.projects, name="projects"),
     path("projects/<int:project_id>/", views.project_detail, name="project"),
+    path("projects/<int:project_id>/adaptation/", views.adaptation, name="adaptation"),
     path("projects/<int:project_id>/images/<int:image_id>/annotate/", views.annotate, name="annotate"),
 ]

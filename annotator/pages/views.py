@@ -10,7 +10,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from annotator.common.errors import NotFound
 from annotator.images.selectors import image_get
 from annotator.projects.engines import engine_in_use
-from annotator.projects.selectors import membership_get
+from annotator.projects.selectors import SETUP_ROLES, membership_get
 
 
 def _not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
@@ -52,3 +52,17 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
         "engine": engine_in_use(membership.project.engine),
     }
     return render(request, "annotate.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+def adaptation(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Online adaptation of the project's classes: variant, versions, rollback, replay checks."""
+    try:
+        membership = membership_get(user=request.user, project_id=project_id)
+        if membership.role not in SETUP_ROLES:
+            raise NotFound("Only the project's admins and managers manage adaptation.")
+    except NotFound as error:
+        return _not_found(request, error)
+    context = {"project": membership.project, "engine": engine_in_use(membership.project.engine)}
+    return render(request, "adaptation.html", context)

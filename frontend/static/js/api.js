@@ -25,13 +25,21 @@ export async function apiGet(url) {
   return parse(await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }));
 }
 
-export async function apiPost(url, data) {
+async function apiSend(method, url, data) {
   return parse(await fetch(url, {
-    method: "POST",
+    method,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify(data),
   }));
+}
+
+export function apiPost(url, data) {
+  return apiSend("POST", url, data);
+}
+
+export function apiPatch(url, data) {
+  return apiSend("PATCH", url, data);
 }
 
 // Upload one file as multipart field "file"; onProgress(fraction) as bytes go out.
