@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from annotator.adaptation import services
@@ -101,3 +102,16 @@ def test_a_replay_check_is_refused_where_it_cannot_run(project_setup: ProjectSet
     assert too_many.status_code == 400
     missing = client.get(url(project_setup, "replay/12345/"))
     assert missing.status_code == 404
+
+
+def test_the_adaptation_page_is_for_admins_and_managers(project_setup: ProjectSetup) -> None:
+    client = Client()
+    page = f"/projects/{project_setup.project.id}/adaptation/"
+    client.force_login(project_setup.admin)
+    shown = client.get(page)
+    assert shown.status_code == 200 and b"Online adaptation" in shown.content
+    assert b"SAM only" in shown.content  # this project runs GrabCut: the page says nothing learns
+    assert page.encode() in client.get(f"/projects/{project_setup.project.id}/").content  # linked
+    client.force_login(project_setup.annotator)
+    assert client.get(page).status_code == 404
+    assert page.encode() not in client.get(f"/projects/{project_setup.project.id}/").content
