@@ -8,6 +8,11 @@ for that click (``engine_ms``), so platform overhead = round trip - engine time,
     .venv/bin/python benchmarks/click_roundtrip.py --mode embedded --clicks 200
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/maskloop_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python benchmarks/click_roundtrip.py --mode redis --clicks 200
+
+``--arms off,on`` makes one project per arm on the same server (online adaptation switched off,
+or on with the seed's complete method) and alternates objects between them, so both arms are
+measured in one run under the same load; ``--think-ms`` is the annotator's pause before each
+click (not timed).
 """
 
 from __future__ import annotations
@@ -48,8 +53,11 @@ def install_random_sam(weights_dir: Path, model_type: str) -> None:
     save_random_sam(weights_dir / CHECKPOINTS[model_type].filename, model_type)
 
 
-def prepare_data(width: int, height: int, engine: str) -> dict[str, Any]:
-    """Create a user, a project and a synthetic image through the real services."""
+ARMS = ("default", "off", "on")
+
+
+def prepare_data(width: int, height: int, engine: str, arms: list[str]) -> dict[str, Any]:
+    """Create a user, and per arm a project with a synthetic image, through the real services."""
     import django
 
     django.setup()
@@ -58,24 +66,30 @@ def prepare_data(width: int, height: int, engine: str) -> dict[str, Any]:
     from django.test import Client
     from PIL import Image
 
+    from annotator.adaptation.services import project_adaptation_update
     from annotator.images.services import image_upload
     from annotator.projects.services import label_class_create, project_create
     from inference.synthetic import make_scene
 
     user = User.objects.create_user(f"bench-{uuid.uuid4().hex[:8]}", password="bench")
-    project = project_create(creator=user, name="benchmark", engine=engine)
-    label_class = label_class_create(project=project, name="shape")
     scene = make_scene(width, height, objects=3, seed=11)
     buffer = io.BytesIO()
     Image.fromarray(scene.image).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("bench.png", buffer.getvalue(), content_type="image/png")
-    image = image_upload(project=project, uploader=user, upload=upload)
+    projects = []
+    for arm in arms:
+        project = project_create(creator=user, name=f"benchmark {arm}", engine=engine)
+        if arm != "default":
+            project_adaptation_update(project=project, user=user, changes={"enabled": arm == "on"})
+        label_class = label_class_create(project=project, name="shape")
+        upload = SimpleUploadedFile("bench.png", buffer.getvalue(), content_type="image/png")
+        image = image_upload(project=project, uploader=user, upload=upload)
+        projects.append(
+            {"arm": arm, "project_id": project.id, "image_id": image.id, "class_id": label_class.id}
+        )
     client = Client()
     client.force_login(user)
     return {
-        "project_id": project.id,
-        "image_id": image.id,
-        "class_id": label_class.id,
+        "projects": projects,
         "cookie": f"sessionid={client.cookies['sessionid'].value}",
         "masks": scene.masks,
     }
@@ -96,46 +110,92 @@ def click_plan(masks: list[np.ndarray], count: int, seed: int) -> list[tuple[int
     return plan
 
 
-async def run_clicks(url: str, origin: str, data: dict[str, Any], clicks: int) -> list[dict[str, float]]:
+class Arm:
+    """One project's WebSocket and the object being outlined in it."""
+
+    def __init__(self, ws: Any, project: dict[str, Any]) -> None:
+        self.ws = ws
+        self.project = project
+        self.session_id: int | None = None
+
+    async def until(self, kind: str) -> dict[str, Any]:
+        while True:
+            frame = json.loads(await self.ws.recv())
+            if frame["type"] == kind:
+                return frame
+            if frame["type"] == "error":
+                raise RuntimeError(frame)
+
+    async def next_object(self, tag: str) -> None:
+        if self.session_id is not None:
+            await self.ws.send(
+                json.dumps({"type": "accept", "session_id": self.session_id, "event_id": f"a{tag}"})
+            )
+            await self.until("accepted")
+        opened = {"type": "open", "image_id": self.project["image_id"], "class_id": self.project["class_id"]}
+        await self.ws.send(json.dumps(opened))
+        self.session_id = (await self.until("session"))["session_id"]
+
+
+async def run_clicks(
+    base: str, origin: str, data: dict[str, Any], clicks: int, think_ms: float
+) -> list[dict[str, Any]]:
+    from contextlib import AsyncExitStack
+
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
-    records: list[dict[str, float]] = []
-    async with connect(
-        url, origin=Origin(origin), additional_headers={"Cookie": data["cookie"]}, max_size=None
-    ) as ws:
-        json.loads(await ws.recv())
-
-        async def until(kind: str) -> dict[str, Any]:
-            while True:
-                frame = json.loads(await ws.recv())
-                if frame["type"] == kind:
-                    return frame
-                if frame["type"] == "error":
-                    raise RuntimeError(frame)
-
-        session_id = None
-        for i, (_, x, y, positive) in enumerate(click_plan(data["masks"], clicks, seed=1)):
-            if i % 10 == 0:  # a new object every 10 clicks, as an annotator would
-                if session_id is not None:
-                    await ws.send(
-                        json.dumps({"type": "accept", "session_id": session_id, "event_id": f"a{i}"})
-                    )
-                    await until("accepted")
-                await ws.send(
-                    json.dumps({"type": "open", "image_id": data["image_id"], "class_id": data["class_id"]})
+    records: list[dict[str, Any]] = []
+    async with AsyncExitStack() as stack:
+        arms = []
+        for project in data["projects"]:
+            ws = await stack.enter_async_context(
+                connect(
+                    f"{base}/ws/projects/{project['project_id']}/",
+                    origin=Origin(origin),
+                    additional_headers={"Cookie": data["cookie"]},
+                    max_size=None,
                 )
-                session_id = (await until("session"))["session_id"]
-            frame = {"type": "click", "session_id": session_id, "event_id": f"c{i}", "x": x, "y": y,
+            )
+            json.loads(await ws.recv())
+            arms.append(Arm(ws, project))
+        for i, (_, x, y, positive) in enumerate(click_plan(data["masks"], clicks, seed=1)):
+            # A new object every 10 clicks, as an annotator would; objects alternate between arms.
+            arm = arms[i // 10 % len(arms)]
+            if i % 10 == 0:
+                await arm.next_object(str(i))
+            frame = {"type": "click", "session_id": arm.session_id, "event_id": f"c{i}", "x": x, "y": y,
                      "positive": positive}  # fmt: skip
+            await asyncio.sleep(think_ms / 1000.0)
             started = time.perf_counter()
-            await ws.send(json.dumps(frame))
-            mask = await until("mask")
+            await arm.ws.send(json.dumps(frame))
+            mask = await arm.until("mask")
             rtt = (time.perf_counter() - started) * 1000.0
             records.append(
-                {"rtt_ms": rtt, "engine_ms": mask["engine_ms"], "prepare_ms": mask.get("prepare_ms", 0.0)}
+                {
+                    "arm": arm.project["arm"],
+                    "click_in_object": i % 10,
+                    "rtt_ms": rtt,
+                    "engine_ms": mask["engine_ms"],
+                    "prepare_ms": mask.get("prepare_ms", 0.0),
+                }
             )
     return records
+
+
+def arm_summary(measured: list[dict[str, Any]]) -> dict[str, Any]:
+    rtt = [r["rtt_ms"] for r in measured]
+    engine = [r["engine_ms"] for r in measured]
+    overhead = [r["rtt_ms"] - r["engine_ms"] for r in measured]
+    # The click after another in the same object: the one click adaptation could delay.
+    following = [r["rtt_ms"] for r in measured if r["click_in_object"] > 0]
+    return {
+        "clicks": len(measured),
+        "round_trip_ms": summary(rtt),
+        "next_click_round_trip_ms": summary(following),
+        "engine_ms": summary(engine),
+        "overhead_ms": summary(overhead),
+    }
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -162,8 +222,13 @@ def main() -> None:
     parser.add_argument(
         "--engine", default="grabcut", choices=["grabcut", "sam_vit_b", "sam_vit_l", "sam_vit_h"]
     )
+    parser.add_argument("--arms", default="default", help=f"comma separated, of {', '.join(ARMS)}")
+    parser.add_argument("--think-ms", type=float, default=0.0, help="pause before each click, not timed")
     parser.add_argument("--json", type=Path, help="write the raw per-click records here")
     args = parser.parse_args()
+    arms = args.arms.split(",")
+    if not set(arms) <= set(ARMS) or len(set(arms)) != len(arms):
+        parser.error(f"--arms takes distinct names of {', '.join(ARMS)}")
 
     workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
@@ -181,7 +246,7 @@ def main() -> None:
     )
     if args.engine.startswith("sam_"):
         install_random_sam(workdir / "weights", args.engine.removeprefix("sam_"))
-    data = prepare_data(args.width, args.height, args.engine)
+    data = prepare_data(args.width, args.height, args.engine, arms)
 
     port = free_port()
     processes = [
@@ -225,27 +290,34 @@ def main() -> None:
         )
     try:
         wait_for_port(port, processes[0])
-        url = f"ws://127.0.0.1:{port}/ws/projects/{data['project_id']}/"
-        records = asyncio.run(run_clicks(url, f"http://127.0.0.1:{port}", data, args.clicks + args.warmup))
+        origin = f"http://127.0.0.1:{port}"
+        warm = args.clicks + args.warmup * len(arms)
+        records = asyncio.run(run_clicks(f"ws://127.0.0.1:{port}", origin, data, warm, args.think_ms))
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=20)
 
-    measured = records[args.warmup :]
-    rtt = [r["rtt_ms"] for r in measured]
-    engine = [r["engine_ms"] for r in measured]
-    overhead = [r["rtt_ms"] - r["engine_ms"] for r in measured]
-    result = {
+    by_arm = {arm: [r for r in records if r["arm"] == arm][args.warmup :] for arm in arms}
+    result: dict[str, Any] = {
         "mode": args.mode,
         "engine": args.engine,
         "image": f"{args.width}x{args.height}",
-        "clicks": len(measured),
-        "round_trip_ms": summary(rtt),
-        "engine_ms": summary(engine),
-        "overhead_ms": summary(overhead),
+        "think_ms": args.think_ms,
         "first_click_prepare_ms": records[0]["prepare_ms"],
+        **(
+            {"arms": {arm: arm_summary(measured) for arm, measured in by_arm.items()}}
+            if len(arms) > 1
+            else {}
+        ),
+        **(arm_summary(by_arm[arms[0]]) if len(arms) == 1 else {}),
     }
+    if {"off", "on"} <= set(arms):
+        on, off = result["arms"]["on"], result["arms"]["off"]
+        result["next_click_on_over_off"] = {
+            q: round(on["next_click_round_trip_ms"][q] / off["next_click_round_trip_ms"][q], 3)
+            for q in ("p50", "p95")
+        }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"summary": result, "records": records}, indent=1))

@@ -101,9 +101,9 @@ def decode(base: SamEngine, state: bytes | None, lr: float) -> ClassDecoder:
     return decoder
 
 
-def _encode(decoder: ClassDecoder) -> bytes:
+def _encode(decoder: ClassDecoder, with_optimizer: bool = True) -> bytes:
     stored = io.BytesIO()
-    torch.save(decoder.state(), stored)
+    torch.save(decoder.state(with_optimizer), stored)
     return stored.getvalue()
 
 
@@ -232,7 +232,12 @@ def adapt_after_accept(session_id: int) -> int | None:
         return _encode(decoder)
 
     try:
-        version = services.decoder_adapt(label_class=session.label_class, step=step, user=session.user)
+        version = services.decoder_adapt(
+            label_class=session.label_class,
+            step=step,
+            user=session.user,
+            retained=lambda head: _encode(learnt[-1], with_optimizer=False),  # weights only
+        )
     except InvalidInput as skipped:
         logger.info("class decoder of class %s not adapted: %s", session.label_class_id, skipped.detail)
         return None

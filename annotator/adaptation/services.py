@@ -32,6 +32,9 @@ from annotator.projects.models import LabelClass, Project
 
 # From the current state (None: the base decoder) to the next one, as bytes.
 Step = Callable[[bytes | None], bytes]
+# What a retained version keeps of the head's new state (the worker keeps the weights and
+# drops Adam's moments, a third of the size; the head keeps both to go on learning).
+Retained = Callable[[bytes], bytes]
 
 
 def _head(label_class: LabelClass) -> ClassDecoder:
@@ -50,7 +53,13 @@ def _retained(version: int, latest: int) -> bool:
 
 
 def _record(
-    head: ClassDecoder, *, reason: str, parent: int, user: User | None, state: bytes | None
+    head: ClassDecoder,
+    *,
+    reason: str,
+    parent: int,
+    user: User | None,
+    state: bytes | None,
+    kept: bytes | None,
 ) -> DecoderVersion:
     head.version += 1
     head.state = state
@@ -62,8 +71,8 @@ def _record(
         reason=reason,
         images_seen=head.images_seen,
         created_by=user,
-        state=state,
-        state_bytes=len(state) if state else 0,
+        state=kept,
+        state_bytes=len(kept) if kept else 0,
     )
     # Drop the full state of versions that fell out of the retention window.
     stale = DecoderVersion.objects.filter(label_class_id=head.label_class_id, state__isnull=False)
@@ -76,15 +85,19 @@ def _record(
 
 
 @transaction.atomic
-def decoder_adapt(*, label_class: LabelClass, step: Step, user: User | None) -> DecoderVersion:
-    """Apply one adaptation step (an accepted object) to the class decoder: a new version."""
+def decoder_adapt(
+    *, label_class: LabelClass, step: Step, user: User | None, retained: Retained | None = None
+) -> DecoderVersion:
+    """Apply one adaptation step (an accepted object) to the class decoder: a new version.
+    Its history row keeps ``retained(state)`` while retained (default: the state itself)."""
     head = _head(label_class)
     if not head.enabled:
         raise InvalidInput("Adaptation is switched off for this class.", code="adaptation_off")
     parent = head.version
     state = step(bytes(head.state) if head.state is not None else None)
     head.images_seen += 1
-    return _record(head, reason=VersionReason.ADAPTED, parent=parent, user=user, state=state)
+    kept = retained(state) if retained is not None else state
+    return _record(head, reason=VersionReason.ADAPTED, parent=parent, user=user, state=state, kept=kept)
 
 
 @transaction.atomic
@@ -95,7 +108,9 @@ def decoder_rollback(*, label_class: LabelClass, version: int, user: User | None
     target = DecoderVersion.objects.get(label_class=label_class, version=version)
     head.images_seen = target.images_seen
     state = bytes(target.state) if target.state is not None else None
-    return _record(head, reason=VersionReason.ROLLBACK, parent=target.version, user=user, state=state)
+    return _record(
+        head, reason=VersionReason.ROLLBACK, parent=target.version, user=user, state=state, kept=state
+    )
 
 
 @transaction.atomic
@@ -103,7 +118,7 @@ def decoder_reset(*, label_class: LabelClass, user: User | None) -> DecoderVersi
     """Back to the base checkpoint's decoder (as a new version)."""
     head = _head(label_class)
     head.images_seen = 0
-    return _record(head, reason=VersionReason.RESET, parent=head.version, user=user, state=None)
+    return _record(head, reason=VersionReason.RESET, parent=head.version, user=user, state=None, kept=None)
 
 
 @transaction.atomic

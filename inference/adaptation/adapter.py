@@ -124,13 +124,18 @@ class ClassDecoder:
         """A fresh copy of the engine's (base checkpoint's) decoder."""
         return cls(copy.deepcopy(engine.model.mask_decoder), lr)
 
-    def state(self) -> dict[str, Any]:
-        """Weights and Adam state, as ``torch.save`` stores them."""
+    def state(self, with_optimizer: bool = True) -> dict[str, Any]:
+        """Weights and (unless ``with_optimizer`` is false) Adam state, for ``torch.save``."""
+        if not with_optimizer:
+            return {"decoder": self.decoder.state_dict()}
         return {"decoder": self.decoder.state_dict(), "optimizer": self.optimizer.state_dict()}
 
     def load_state(self, state: dict[str, Any]) -> None:
+        """Weights, and Adam's moments where the state has them (a weights-only state, such as
+        a retained version's, starts Adam afresh)."""
         self.decoder.load_state_dict(state["decoder"])
-        self.optimizer.load_state_dict(state["optimizer"])
+        if "optimizer" in state:
+            self.optimizer.load_state_dict(state["optimizer"])
 
 
 def adam_step(

@@ -4,6 +4,7 @@ dropped (reset) or carried into the class decoder (continual) when the object is
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import torch
 from annotator.adaptation import runtime
 from annotator.adaptation import services as adaptation_services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
+from annotator.adaptation.models import DecoderVersion
 from annotator.adaptation.runtime import decode
 from annotator.interactions import engine_runtime, relay, services, tasks
 from annotator.interactions.selectors import session_history
@@ -200,3 +202,27 @@ def test_a_project_switched_off_neither_learns_nor_answers_with_an_adapted_decod
     history = session_history(session=second.session)
     previous = rle.decode(history.active[0].mask)
     assert np.array_equal(second.mask, sam_worker.predict(prepared, history.prompts(), previous) >= 0.5)
+
+
+def test_retained_versions_keep_the_weights_and_a_rollback_returns_to_them_exactly(
+    adapting: ProjectSetup, sam_worker: SamEngine, workers: dict[int, Worker]
+) -> None:
+    choose(adapting, click="off", lr=LR)
+    for seed in (3, 4):
+        worker = Worker(adapting, workers, seed=seed)
+        worker.robot_click()
+        worker.send("accept", {})
+    head = DecoderRow.objects.get(label_class=adapting.label_class)
+    first = DecoderVersion.objects.get(label_class=adapting.label_class, version=1)
+    kept = torch.load(io.BytesIO(bytes(first.state)), weights_only=True)
+    assert set(kept) == {"decoder"}  # no Adam moments in a retained version
+    assert set(torch.load(io.BytesIO(bytes(head.state)), weights_only=True)) == {"decoder", "optimizer"}
+    assert first.state_bytes < len(bytes(head.state)) / 2
+
+    adaptation_services.decoder_rollback(label_class=adapting.label_class, version=1, user=adapting.admin)
+    back = runtime.class_engine(sam_worker, adapting.label_class.id)
+    assert all(torch.equal(v, kept["decoder"][k]) for k, v in weights(back.model.mask_decoder).items())
+    worker = Worker(adapting, workers, seed=5)  # and it learns on from there, Adam afresh
+    worker.robot_click()
+    worker.send("accept", {})
+    assert DecoderRow.objects.get(label_class=adapting.label_class).version == 4
