@@ -5,9 +5,10 @@ Imported only where SAM runs (it needs torch). A class decoder is loaded from Po
 a session of that class needs it and kept per class by version, so a new version (another
 worker's accept, a rollback) is picked up on the next click.
 
-Click adaptation (CA) runs after a click's mask has been sent: one step on the session's own
-copy of the class decoder, which answers the session's next click. A worker that takes over a
-session it has not seen rebuilds that copy by replaying the session's clicks. When the object
+Click adaptation (CA) runs after a click's mask has been sent, on a thread of its own: one
+step on the session's own copy of the class decoder, which answers the session's next click.
+A worker that takes over a session it has not seen rebuilds that copy by replaying the
+session's clicks. When the object
 is accepted the copy is dropped; with **continual** CA the clicks are replayed on the class
 decoder itself, under its row lock, before the accept-time step (RM and CM), so concurrent
 accepts still apply one after the other and nothing learnt is lost.
@@ -20,6 +21,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -67,6 +69,8 @@ class _Session:
 _loaded: OrderedDict[int, _Loaded] = OrderedDict()
 _sessions: OrderedDict[int, _Session] = OrderedDict()
 Entry = TypeVar("Entry", _Loaded, _Session)
+# Click adaptation runs here, one step after another, off the thread that answers clicks.
+_learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="click-adaptation")
 
 
 def _remember(cache: OrderedDict[int, Entry], key: int, value: Entry, cap: int) -> None:
@@ -171,9 +175,15 @@ def _session_copy(
     return entry
 
 
-def adapt_after_click(session_id: int, clicks: int) -> float | None:
+def adapt_after_click(session_id: int, clicks: int) -> Future[None] | None:
     """CA after ``clicks`` clicks were answered: that many steps on the session's copy with
-    the clicks so far (None when the copy is not in this process or CA is off)."""
+    the clicks so far (None when the copy is not in this process or CA is off).
+
+    The steps run on this process's adaptation thread, so the caller (the task that sent the
+    masks, or in embedded mode the web process itself) is free at once; the copy stays locked
+    from now until they are done, so the session's next click waits for them, never the
+    reverse.
+    """
     with _lock:
         entry = _sessions.get(session_id)
     session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
@@ -184,11 +194,22 @@ def adapt_after_click(session_id: int, clicks: int) -> float | None:
         return None
     prompts = session_history(session=session).prompts()
     prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
-    loss = None
-    with entry.lock:
-        for _ in range(clicks):
-            loss = entry.adapter.after_click(prepared, prompts)
-    return loss
+    entry.lock.acquire()
+
+    def learn() -> None:
+        try:
+            for _ in range(clicks):
+                entry.adapter.after_click(prepared, prompts)
+        except Exception:
+            logger.exception("click adaptation failed for session %s", session_id)
+        finally:
+            entry.lock.release()
+
+    try:
+        return _learning.submit(learn)
+    except RuntimeError:  # the process is shutting down
+        entry.lock.release()
+        return None
 
 
 def forget_session(session_id: int) -> None:

@@ -5,6 +5,7 @@ dropped (reset) or carried into the class decoder (continual) when the object is
 from __future__ import annotations
 
 import io
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -84,7 +85,7 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> dict[int, Worker]:
     monkeypatch.setattr(relay, "send_to_session", lambda sid, frames, **kw: seen[sid].show(frames))
     learn = runtime.adapt_after_click
 
-    def spy(session_id: int, clicks: int) -> float | None:
+    def spy(session_id: int, clicks: int) -> Future[None] | None:
         seen[session_id].log.append("learn")
         return learn(session_id, clicks)
 
