@@ -33,11 +33,13 @@ from annotator.adaptation.models import ClassDecoder as DecoderRow
 from annotator.adaptation.selectors import project_adaptation
 from annotator.common.errors import InvalidInput
 from annotator.interactions import engine_runtime
-from annotator.interactions.models import InteractionSession, SessionState
+from annotator.interactions.models import InteractionSession
 from annotator.interactions.selectors import session_history
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
+from inference.engines.base import PreparedImage
 from inference.engines.sam.engine import SamEngine
 from inference.masks import rle
+from inference.prompts import Prompts
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ class _Session:
     class_version: int
     adapter: SessionAdapter
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The image and prompts of the click it answered last, for the step after it.
+    answered: tuple[PreparedImage, Prompts] | None = None
 
 
 # label class id -> its decoder; session id -> its copy; the most recently used last.
@@ -140,9 +144,12 @@ def class_engine(base: SamEngine, label_class_id: int) -> SamEngine:
 
 
 @contextmanager
-def session_engine(base: SamEngine, session: InteractionSession) -> Iterator[SamEngine]:
-    """The engine that answers the session's next click: its click-adapted copy when the
-    project adapts after clicks, else the class decoder (else ``base``)."""
+def session_engine(
+    base: SamEngine, session: InteractionSession, prepared: PreparedImage, prompts: Prompts
+) -> Iterator[SamEngine]:
+    """The engine that answers the session's click (``prompts`` on ``prepared``): its
+    click-adapted copy when the project adapts after clicks, else the class decoder (else
+    ``base``)."""
     config = project_config(session.project_id)
     loaded = _class_decoder(base, session.label_class_id, config.lr) if config else None
     if config is None or loaded is None:
@@ -154,6 +161,7 @@ def session_engine(base: SamEngine, session: InteractionSession) -> Iterator[Sam
     entry = _session_copy(base, session, config, loaded)
     with entry.lock:
         yield entry.adapter.engine
+        entry.answered = (prepared, prompts)
 
 
 def _session_copy(
@@ -186,14 +194,10 @@ def adapt_after_click(session_id: int, clicks: int) -> Future[None] | None:
     """
     with _lock:
         entry = _sessions.get(session_id)
-    session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
-    if entry is None or session is None or clicks < 1:
+    if entry is None or entry.answered is None or clicks < 1:
         return None
-    if session.state != SessionState.OPEN:
-        forget_session(session_id)
-        return None
-    prompts = session_history(session=session).prompts()
-    prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+    prepared, prompts = entry.answered
+    entry.answered = None
     entry.lock.acquire()
 
     def learn() -> None:

@@ -117,7 +117,7 @@ def predict(
     started = time.perf_counter()
     prepared = prepared_for(engine_name, image, pipeline)
     engine = engine_for(engine_name, pipeline)
-    with _adapted(engine, session, pipeline) as engine:
+    with _adapted(engine, session, pipeline, prepared, prompts) as engine:
         prepared_at = time.perf_counter()
         if isinstance(engine, ProposesCandidates):
             masks = [c.probability >= 0.5 for c in engine.predict_candidates(prepared, prompts, previous)]
@@ -139,7 +139,13 @@ def predict(
 
 
 @contextmanager
-def _adapted(engine: Engine, session: InteractionSession | None, pipeline: str) -> Iterator[Engine]:
+def _adapted(
+    engine: Engine,
+    session: InteractionSession | None,
+    pipeline: str,
+    prepared: PreparedImage,
+    prompts: Prompts,
+) -> Iterator[Engine]:
     """``engine``, or for a SAM session on the plain pipeline its adapted decoder (held while
     it answers, so a click-adaptation step never runs under it)."""
     if session is None or pipeline != "plain" or engine.name != "sam":
@@ -151,5 +157,5 @@ def _adapted(engine: Engine, session: InteractionSession | None, pipeline: str) 
     if not isinstance(engine, SamEngine):
         yield engine
         return
-    with session_engine(engine, session) as adapted:
+    with session_engine(engine, session, prepared, prompts) as adapted:
         yield adapted
