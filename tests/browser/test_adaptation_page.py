@@ -8,9 +8,6 @@ then find every change through the models.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +16,9 @@ from django.utils import timezone
 
 from annotator.adaptation import services
 from annotator.adaptation.models import ClassDecoder, ProjectAdaptation, ReplayCheck
+from tests.browser.flow import run_flow
 from tests.browser.live_server import live_asgi_server
-from tests.browser.test_annotate_flow import ROOT, browser_ready  # noqa: F401 (a fixture)
+from tests.browser.test_annotate_flow import browser_ready  # noqa: F401 (a fixture)
 from tests.conftest import ProjectSetup
 from tests.factories import PASSWORD
 
@@ -55,22 +53,14 @@ def test_a_manager_rolls_back_and_switches_off_a_class_decoder(
                 "candidate": side(1, 5.0, 30.0), "per_object": []},
     )  # fmt: skip
     with live_asgi_server() as base_url:
-        env = dict(
-            os.environ,
+        result = run_flow(
+            "adaptation_flow.mjs",
             BASE_URL=base_url,
             LOGIN_USER=project_setup.admin.username,
             LOGIN_PASSWORD=PASSWORD,
             PROJECT_ID=str(project_setup.project.id),
             SCREENSHOT=str(tmp_path / "adaptation.png"),
         )
-        run = subprocess.run(
-            ["node", str(Path(__file__).with_name("adaptation_flow.mjs"))],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
-    assert "failure" not in result, result.get("failure")
-    assert result["pageErrors"] == []
     assert "GrabCut" in result["engineNote"] and "SAM only" in result["engineNote"]
     assert "Version 3" in result["summaryBefore"] and "3 objects" in result["summaryBefore"]
     assert result["versionsBefore"] == 5  # the header and versions 3, 2, 1, 0

@@ -9,13 +9,10 @@ pick it, erase a stripe, accept; the same annotation now has the stripe erased.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -26,6 +23,7 @@ from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
 from inference.masks.manual import BrushStroke
+from tests.browser.flow import run_flow
 from tests.browser.live_server import live_asgi_server
 from tests.conftest import ProjectSetup
 from tests.factories import PASSWORD, upload_scene
@@ -74,8 +72,8 @@ def test_annotate_an_object_in_the_browser(
         if settings.REDIS_URL:
             stack.enter_context(celery_worker())  # the real worker path when Redis is there
         base_url = stack.enter_context(live_asgi_server())
-        env = dict(
-            os.environ,
+        result = run_flow(
+            "annotate_flow.mjs",
             BASE_URL=base_url,
             LOGIN_USER=project_setup.admin.username,
             LOGIN_PASSWORD=PASSWORD,
@@ -90,14 +88,6 @@ def test_annotate_an_object_in_the_browser(
             BRUSH="20,20,80,20",
             SCREENSHOT=str(tmp_path / "annotate.png"),
         )
-        run = subprocess.run(
-            ["node", str(Path(__file__).with_name("annotate_flow.mjs"))],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
-    assert "failure" not in result, result.get("failure")
-    assert result["pageErrors"] == []
 
     painted_object_pixels = truth.sum() * result["scale"] ** 2
     assert result["changedByClick"] > 0.8 * painted_object_pixels
