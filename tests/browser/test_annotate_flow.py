@@ -23,13 +23,12 @@ from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
 from inference.masks.manual import BrushStroke
-from tests.browser.flow import run_flow
+from tests.browser.flow import ROOT, run_flow
 from tests.browser.live_server import live_asgi_server
 from tests.conftest import ProjectSetup
 from tests.factories import PASSWORD, upload_scene
 from tests.worker_process import celery_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PLAYWRIGHT = ROOT / "node_modules" / "playwright-core"
 
