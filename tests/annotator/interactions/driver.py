@@ -16,10 +16,16 @@ from tests.factories import upload_scene
 class Driver:
     """Feeds events to a session the way the consumer and the task do."""
 
-    def __init__(self, setup: ProjectSetup, **scene: Any) -> None:
-        self.image, self.scene = upload_scene(setup.project, setup.annotator, **scene)
+    def __init__(self, setup: ProjectSetup, like: Driver | None = None, **scene: Any) -> None:
+        """A session on a new scene; ``like``: the admin's session on that driver's image."""
+        if like is None:
+            self.image, self.scene = upload_scene(setup.project, setup.annotator, **scene)
+        else:
+            self.image, self.scene = like.image, like.scene
         self.session = services.session_open(
-            user=setup.annotator, image=self.image, label_class=setup.label_class
+            user=setup.annotator if like is None else setup.admin,
+            image=self.image,
+            label_class=setup.label_class,
         )
         self.count = 0
         self.mask = np.zeros((self.image.height, self.image.width), dtype=bool)
@@ -35,12 +41,20 @@ class Driver:
             payload=payload or {},
             seq=self.count,
         )
+        return self.advance()
+
+    def advance(self) -> list[dict]:
+        """Apply the pending events, as the worker's task does; the page's mask follows."""
         frames = services.session_advance(session_id=self.session.id)
+        self.show(frames)
+        return frames
+
+    def show(self, frames: list[dict[str, Any]]) -> None:
+        """What a page does with the frames: apply each mask patch."""
         for frame in frames:
             if frame["type"] == "mask" and frame["patch"]["after"] is not None:
                 x, y, w, h = frame["patch"]["bbox"]
                 self.mask[y : y + h, x : x + w] = rle.decode(frame["patch"]["after"])
-        return frames
 
     def robot_click(self, truth: np.ndarray) -> list[dict]:
         click = next_click(truth, self.mask)

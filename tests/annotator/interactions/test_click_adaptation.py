@@ -21,61 +21,37 @@ from annotator.interactions import engine_runtime, relay, services, tasks
 from annotator.interactions.selectors import session_history
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
 from inference.engines.sam.engine import SamEngine
-from inference.evaluation.clicker import next_click
 from inference.masks import rle
 from tests.annotator.interactions.conftest import sam_project
+from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
-from tests.factories import upload_scene
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_tasks")]
 
 LR = 0.05  # a step large enough to change the tiny model's masks
 
 
-class Worker:
-    """Events through the real task, as the consumer queues them; records what happened."""
+class Worker(Driver):
+    """Events through the real task, as the consumer queues them; the frames come back through
+    the relay (see ``workers``), and ``log`` records them and the adaptation steps in order."""
 
     def __init__(
         self, setup: ProjectSetup, seen: dict[int, Worker], seed: int, like: Worker | None = None
     ) -> None:
-        if like is None:
-            self.image, self.scene = upload_scene(
-                setup.project, setup.annotator, width=200, height=150, seed=seed
-            )
-        else:  # another annotator's session on the same image
-            self.image, self.scene = like.image, like.scene
-        self.session = services.session_open(
-            user=setup.annotator if like is None else setup.admin,
-            image=self.image,
-            label_class=setup.label_class,
-        )
-        self.mask = np.zeros((self.image.height, self.image.width), dtype=bool)
+        super().__init__(setup, like=like, width=200, height=150, seed=seed)
         self.log: list[str] = []
-        self.count = 0
         seen[self.session.id] = self
 
-    def show(self, frames: list[dict[str, Any]]) -> None:
-        for frame in frames:
-            self.log.append(frame["type"])
-            if frame["type"] == "mask" and frame["patch"]["after"] is not None:
-                x, y, w, h = frame["patch"]["bbox"]
-                self.mask[y : y + h, x : x + w] = rle.decode(frame["patch"]["after"])
-
-    def send(self, kind: str, payload: dict[str, Any]) -> None:
-        self.count += 1
-        services.event_record(
-            session_id=self.session.id,
-            client_event_id=f"e{self.count}",
-            kind=kind,
-            payload=payload,
-            seq=self.count,
-        )
+    def advance(self) -> list[dict]:
         tasks.advance_session.apply(args=(self.session.id,))
+        return []
 
-    def robot_click(self) -> None:
-        click = next_click(self.scene.masks[0], self.mask)
-        assert click is not None
-        self.send("click", {"x": click.x, "y": click.y, "positive": click.positive})
+    def show(self, frames: list[dict[str, Any]]) -> None:
+        self.log.extend(frame["type"] for frame in frames)
+        super().show(frames)
+
+    def robot_click(self, truth: np.ndarray | None = None) -> list[dict]:
+        return super().robot_click(self.scene.masks[0] if truth is None else truth)
 
 
 @pytest.fixture
