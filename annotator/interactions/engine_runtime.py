@@ -21,7 +21,8 @@ from annotator.images.models import ImageAsset
 from annotator.images.selectors import image_rgb
 from annotator.interactions.embedding_store import embedding_store
 from annotator.interactions.models import InteractionSession
-from annotator.projects.engines import checkpoint_path, sam_model_type
+from annotator.projects.engines import checkpoint_path, engine_in_use, sam_model_type
+from annotator.projects.selectors import engines_requested
 from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine, predict_stages
 from inference.engines.cache import PreparedImageCache
 from inference.pipelines import wrap_engine
@@ -57,12 +58,25 @@ def base_engine(name: str) -> Engine:
             model_type=model_type,
             device=settings.MASKLOOP_SAM_DEVICE,
             decoder_bf16=settings.MASKLOOP_SAM_DECODER_BF16,
+            compile_decoder=settings.MASKLOOP_SAM_COMPILE,
         )
     return build_engine(
         "grabcut",
         max_side=settings.MASKLOOP_GRABCUT_MAX_SIDE,
         iterations=settings.MASKLOOP_GRABCUT_ITERATIONS,
     )
+
+
+def preload_engines() -> list[str]:
+    """Load now the SAM engines that projects ask for and this server has weights for (and
+    compile them, with ``MASKLOOP_SAM_COMPILE``), so no user's click waits for it; returns
+    their names."""
+    loaded = []
+    for name in engines_requested():
+        if sam_model_type(name) is not None and engine_in_use(name).engine == name:
+            base_engine(name)
+            loaded.append(name)
+    return loaded
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,9 @@
 """A worker process's part in session affinity, wired to Celery's worker signals.
 
 - after setup: the worker also consumes a queue of its own (``<default queue>.<hostname>``);
-- when ready: it registers and then beats from a background thread; each beat also hands the
-  sessions of silent workers, whose clicks would otherwise wait, to live workers;
+- when ready: it loads the SAM engines projects use (compiled, when so configured), then
+  registers and beats from a background thread; each beat also hands the sessions of silent
+  workers, whose clicks would otherwise wait, to live workers;
 - on shutdown: it unregisters and hands its sessions with waiting events to the others.
 
 GPU workers must not fork once CUDA is initialised, and should hold one model per process:
@@ -98,7 +99,16 @@ def _consume_own_queue(sender: str, instance: Any, **kwargs: Any) -> None:
 @worker_ready.connect
 def _start_heartbeat(**kwargs: Any) -> None:
     from django.conf import settings
+    from django.db import close_old_connections
 
+    from annotator.interactions.engine_runtime import preload_engines
+
+    try:
+        logger.info("engines loaded before taking sessions: %s", preload_engines() or "none")
+    except Exception:  # the database is away: each engine loads on its first click instead
+        logger.exception("could not load the engines before taking sessions")
+    finally:
+        close_old_connections()
     beat()
     _node.stop.clear()
     _node.thread = threading.Thread(

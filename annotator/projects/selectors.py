@@ -54,3 +54,8 @@ def label_class_get(*, project_id: int, class_id: int) -> LabelClass:
     if label_class is None:
         raise NotFound("Label class not found in this project.")
     return label_class
+
+
+def engines_requested() -> list[str]:
+    """Every engine name some project asks for, sorted."""
+    return sorted(set(Project.objects.values_list("engine", flat=True)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,9 +23,12 @@ from PIL import Image
 
 from inference.engines.base import Candidate, PreparedImage
 from inference.engines.sam.checkpoint import build_sam, default_device
+from inference.engines.sam.compiled import compiled_decoder, run_decoder
 from inference.engines.sam.frame import SamFrame
 from inference.engines.sam.image import SamImage
-from inference.prompts import Prompts, Scribble
+from inference.prompts import Click, Prompts, Scribble
+
+logger = logging.getLogger(__name__)
 
 # The mask input for a previous mask SAM did not produce itself (an imported mask, a brush
 # edit): inside +MASK_LOGIT, outside -MASK_LOGIT.
@@ -63,6 +67,13 @@ class _LogitMemory:
             return self._items.get(self.key(mask))
 
 
+def _inference_tensor(tensor: torch.Tensor) -> torch.Tensor:
+    """``tensor`` as an inference tensor (call under ``torch.inference_mode``). The compiled
+    decoder's graphs are specialised to inference tensors; an embedding read from the store or
+    the prompt encoder's no-mask embedding (a view of a parameter) would compile new ones."""
+    return tensor if tensor.is_inference() else tensor.clone()
+
+
 def scribble_points(scribble: Scribble, count: int = SCRIBBLE_POINTS) -> np.ndarray:
     """Up to ``count`` (x, y) points evenly spaced along the scribble's polyline (ends included)."""
     points = np.asarray(scribble.points, dtype=np.float64)
@@ -87,16 +98,24 @@ class SamEngine:
     weights is never used). ``encoder_runs`` counts image-encoder passes.
     ``decoder_bf16``: run the prompt encoder and mask decoder under bfloat16 autocast (faster on
     CPUs with AVX-512 BF16 or AMX and on GPUs; the masks may differ slightly from float32).
+    ``compile_decoder``: answer clicks with the decoder compiled by TorchInductor (call
+    ``warm_up`` before the first click: compiling takes tens of seconds).
     """
 
     name = "sam"
 
     def __init__(
-        self, model: Any, model_id: str, remembered_logits: int = 256, decoder_bf16: bool = False
+        self,
+        model: Any,
+        model_id: str,
+        remembered_logits: int = 256,
+        decoder_bf16: bool = False,
+        compile_decoder: bool = False,
     ) -> None:
         self.model = model
         self.model_id = model_id
         self.decoder_bf16 = decoder_bf16
+        self.compile_decoder = compile_decoder
         self.encoder_runs = 0
         self._logits = _LogitMemory(remembered_logits)
 
@@ -152,12 +171,14 @@ class SamEngine:
             sparse, dense = self.model.prompt_encoder(
                 points=None if points is None else (points, labels), boxes=box, masks=mask_input
             )
-            low_res, scores = self.model.mask_decoder(
-                image_embeddings=image.embedding,
-                image_pe=self.model.prompt_encoder.get_dense_pe(),
-                sparse_prompt_embeddings=sparse,
-                dense_prompt_embeddings=dense,
-                multimask_output=multimask,
+            decode = compiled_decoder() if self.compile_decoder else run_decoder
+            low_res, scores = decode(
+                self.model.mask_decoder,
+                _inference_tensor(image.embedding),
+                self.model.prompt_encoder.get_dense_pe(),
+                sparse,
+                _inference_tensor(dense),
+                multimask,
             )
         low_res = low_res.float()
         full = self.model.postprocess_masks(low_res, frame.input_size, (image.height, image.width))
@@ -207,7 +228,36 @@ class SamEngine:
         model = copy.copy(self.model)
         model._modules = dict(self.model._modules)
         model.mask_decoder = decoder
-        return SamEngine(model, model_id=self.model_id, decoder_bf16=self.decoder_bf16)
+        return SamEngine(
+            model,
+            model_id=self.model_id,
+            decoder_bf16=self.decoder_bf16,
+            compile_decoder=self.compile_decoder,
+        )
+
+    def warm_up(self) -> None:
+        """Answer a first click and a later one on a blank embedding, so that the compiled
+        decoder's graphs (three masks, one mask) exist before a user's first click. When
+        compiling fails (no C++ compiler, a backend torch cannot compile for), the engine
+        answers with the eager decoder from then on and says so in the log."""
+        encoder = self.model.prompt_encoder
+        height, width = encoder.image_embedding_size
+        size = int(self.model.image_encoder.img_size)
+        with torch.inference_mode():
+            embedding = torch.zeros(1, encoder.embed_dim, height, width, device=self.device)
+        blank = SamImage(width=size, height=size, model_id=self.model_id, embedding=embedding)
+        first = Prompts().with_click(Click(x=size / 2, y=size / 2, positive=True))
+        later = first.with_click(Click(x=size / 4, y=size / 4, positive=False))
+        try:
+            self.predict_candidates(blank, first, None)
+            self.predict_candidates(blank, later, np.ones((size, size), dtype=bool))
+        except Exception as error:  # compiling failed; the eager decoder gives the same masks
+            if not self.compile_decoder:
+                raise
+            logger.warning("compiling SAM's mask decoder failed, it runs eagerly: %s", error)
+            self.compile_decoder = False
+        finally:
+            self._logits = _LogitMemory(self._logits.size)
 
     def _own(self, prepared: PreparedImage) -> SamImage:
         if not isinstance(prepared, SamImage):
@@ -247,10 +297,18 @@ class SamEngine:
 
 
 def load_sam_engine(
-    checkpoint: str, model_type: str = "vit_b", device: str | None = None, decoder_bf16: bool = False
+    checkpoint: str,
+    model_type: str = "vit_b",
+    device: str | None = None,
+    decoder_bf16: bool = False,
+    compile_decoder: bool = False,
 ) -> SamEngine:
-    """A SamEngine with segment-anything's ``model_type`` and the weights at ``checkpoint``."""
+    """A SamEngine with segment-anything's ``model_type`` and the weights at ``checkpoint``;
+    with ``compile_decoder`` it is warmed up (compiled) before it is returned."""
     path = Path(checkpoint)
     model = build_sam(model_type, path, torch.device(device) if device else default_device())
     model_id = f"{model_type}:{path.name}:{path.stat().st_size}"
-    return SamEngine(model, model_id=model_id, decoder_bf16=decoder_bf16)
+    engine = SamEngine(model, model_id=model_id, decoder_bf16=decoder_bf16, compile_decoder=compile_decoder)
+    if compile_decoder:
+        engine.warm_up()
+    return engine

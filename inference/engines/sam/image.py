@@ -33,16 +33,19 @@ class SamImage:
 
     @classmethod
     def from_bytes(cls, data: bytes, device: torch.device) -> SamImage:
-        """The inverse of ``to_bytes``; raises ValueError on anything else."""
+        """The inverse of ``to_bytes``; raises ValueError on anything else. The embedding is an
+        inference tensor, as one the encoder computes in this process."""
         line, _, rest = data.partition(b"\n")
         try:
             header = json.loads(line)
             array = np.load(io.BytesIO(rest), allow_pickle=False)
+            with torch.inference_mode():
+                embedding = torch.tensor(array, device=device)
             return cls(
                 width=int(header["width"]),
                 height=int(header["height"]),
                 model_id=str(header["model_id"]),
-                embedding=torch.from_numpy(array).to(device),
+                embedding=embedding,
             )
         except (json.JSONDecodeError, KeyError, TypeError, OSError) as error:
             raise ValueError(f"not a stored SAM embedding: {error}") from error

@@ -154,3 +154,24 @@ def test_a_corrupt_copy_in_redis_is_recomputed_and_replaced(
     assert sam_worker.encoder_runs == 1 and prepared.width == image.width
     assert store.get("tiny", image.checksum) == prepared.to_bytes()  # type: ignore[attr-defined]
     store.client.delete(store.key("tiny", image.checksum))
+
+
+def test_a_starting_worker_loads_the_sam_engines_projects_use_before_its_first_click(
+    project_setup: ProjectSetup, weights_dir: Path, fresh_worker: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.factories import ProjectFactory
+    from tests.tiny_sam import build_tiny_sam
+
+    monkeypatch.setattr(
+        "inference.engines.sam.checkpoint.model_builders",
+        lambda: {"vit_b": lambda checkpoint=None: build_tiny_sam(seed=2)},
+    )
+    save_tiny_sam(checkpoint_path("vit_b"), seed=2)
+    project = sam_project(project_setup)
+    ProjectFactory(engine="sam_vit_h")  # its checkpoint is not installed: it runs GrabCut
+    assert engine_runtime.preload_engines() == ["sam_vit_b"]
+    loaded = engine_runtime.base_engine.cache_info()
+    assert loaded.currsize == 1
+    image, _ = upload_scene(project, project_setup.admin)
+    click_once(project_setup, project_setup.annotator, image)
+    assert engine_runtime.base_engine.cache_info().misses == loaded.misses, "the click loaded an engine"
