@@ -12,7 +12,8 @@ for that click (``engine_ms``), so platform overhead = round trip - engine time,
 ``--arms off,on`` makes one project per arm on the same server (online adaptation switched off,
 or on with the seed's complete method) and alternates objects between them, so both arms are
 measured in one run under the same load; ``--think-ms`` is the annotator's pause before each
-click (not timed).
+click (not timed). ``--compile`` has the server run SAM's decoder compiled by TorchInductor
+(``MASKLOOP_SAM_COMPILE``; it compiles while the benchmark uploads its image).
 """
 
 from __future__ import annotations
@@ -224,6 +225,11 @@ def main() -> None:
     )
     parser.add_argument("--arms", default="default", help=f"comma separated, of {', '.join(ARMS)}")
     parser.add_argument("--think-ms", type=float, default=0.0, help="pause before each click, not timed")
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="SAM: the server runs the compiled decoder (MASKLOOP_SAM_COMPILE)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw per-click records here")
     args = parser.parse_args()
     arms = args.arms.split(",")
@@ -233,6 +239,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
     env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
+    env["MASKLOOP_SAM_COMPILE"] = "true" if args.compile else "false"
     if args.mode == "embedded":
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -258,6 +265,10 @@ def main() -> None:
                 "annotator.asgi:application",
                 "--port",
                 str(port),
+                # The first open computes the embedding (and with --compile, compiles the
+                # decoder) in the web process: longer than the default 20 s keepalive.
+                "--ws-ping-timeout",
+                "300",
                 "--log-level",
                 "warning",
             ],
@@ -304,6 +315,7 @@ def main() -> None:
         "engine": args.engine,
         "image": f"{args.width}x{args.height}",
         "think_ms": args.think_ms,
+        "compiled_decoder": args.compile,
         "first_click_prepare_ms": records[0]["prepare_ms"],
         **(
             {"arms": {arm: arm_summary(measured) for arm, measured in by_arm.items()}}

@@ -3,12 +3,20 @@
 It authenticates (session cookie, Origin checked by AllowedHostsOriginValidator in asgi.py),
 checks project membership, validates every frame, records events through the service and
 dispatches the task. It never runs a model and never writes the ORM itself.
+
+Dispatching is not awaited by the frame's handler: a consumer handles one message at a time,
+so in the embedded set-up, where the task runs in this process, the frames the task relays
+(the mask) could only go out once the handler returned, after everything the task does once
+the mask is sent (online adaptation's bookkeeping, Celery's own). For the same reason relayed
+frames skip Channels' per-message database clean-up (``dispatch``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -31,6 +39,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     project_id: int
     user_id: int
     sessions: dict[int, SessionInfo]
+    dispatching: set[asyncio.Task[None]]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -45,12 +54,14 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user_id = user.pk
         self.sessions = {}
+        self.dispatching = set()
         await self.accept()
         await self.send_json({"type": "hello", "project_id": self.project_id, "role": membership.role})
 
     async def disconnect(self, code: int) -> None:
         for session_id in getattr(self, "sessions", {}):
             await self.channel_layer.group_discard(relay.session_group(session_id), self.channel_name)
+        await asyncio.gather(*getattr(self, "dispatching", ()), return_exceptions=True)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -82,7 +93,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
         await self.send_json(snapshot)
-        await database_sync_to_async(tasks.dispatch_prepare)(session_id)
+        self._dispatch(tasks.dispatch_prepare, session_id)
 
     async def session_event(self, event: protocol.SessionEvent) -> None:
         info = self.sessions.get(event.session_id)
@@ -93,7 +104,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(relay.session_group(info.session_id), self.channel_name)
             self.sessions[info.session_id] = info
         protocol.check_inside(event, width=info.width, height=info.height)
-        created, status = await self._record_and_dispatch(event)
+        created, status = await self._record(event)
         await self.send_json(
             {
                 "type": "ack",
@@ -104,6 +115,40 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 "status": status,
             }
         )
+        if created:
+            self._dispatch(tasks.dispatch_advance, event.session_id)
+
+    def _dispatch(self, dispatch: Callable[[int], None], session_id: int) -> None:
+        """Start a task's dispatch for the session and return (see the module's docstring).
+        Dispatches run one after the other on Channels' database thread, in the order they
+        were started."""
+        task = asyncio.ensure_future(self._dispatched(dispatch, session_id))
+        self.dispatching.add(task)
+        task.add_done_callback(self.dispatching.discard)
+
+    async def _dispatched(self, dispatch: Callable[[int], None], session_id: int) -> None:
+        try:
+            await database_sync_to_async(dispatch)(session_id)
+        except Exception:  # the broker is away: the event stays pending in the log
+            logger.exception("could not start the step of session %s", session_id)
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "dispatch_failed",
+                    "detail": "The step is saved but could not be started; it runs with your next one.",
+                    "session_id": session_id,
+                }
+            )
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels closes stale database connections before every message, on its one
+        database thread; frames relayed from the workers touch no database, so they go out
+        at once instead of waiting for that thread (busy with a step in the embedded set-up,
+        with other pages' work in any)."""
+        if message["type"] == "session.message":
+            await self.session_message(message)
+            return
+        await super().dispatch(message)
 
     async def session_message(self, message: dict[str, Any]) -> None:
         """Frames from the workers, relayed to the page as they are."""
@@ -118,7 +163,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         return selectors.session_snapshot(session=session)
 
     @database_sync_to_async
-    def _record_and_dispatch(self, event: protocol.SessionEvent) -> tuple[bool, str]:
+    def _record(self, event: protocol.SessionEvent) -> tuple[bool, str]:
         if event.kind == "accept" and "class_id" in event.payload:
             label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
         recorded, created = services.event_record(
@@ -128,8 +173,6 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             payload=event.payload,
             seq=event.seq,
         )
-        if created:
-            tasks.dispatch_advance(event.session_id)
         return created, recorded.status
 
     @staticmethod

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import numpy as np
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
+from kombu.exceptions import OperationalError
 
+from annotator.interactions import tasks
 from annotator.interactions.models import InteractionEvent, InteractionSession
 from annotator.interactions.selectors import session_history
 from inference.masks import rle
@@ -225,6 +228,56 @@ async def test_the_same_event_id_twice_is_applied_once(live: dict[str, Any]) -> 
     pong, between = await receive_until(comm, "pong")
     assert [f for f in between if f["type"] == "mask"] == []
     assert await database_sync_to_async(InteractionEvent.objects.count)() == 1
+    await comm.disconnect()
+
+
+async def test_the_mask_goes_out_before_the_task_has_finished_its_work_after_it(
+    live: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedded set-up (the task runs in the web process): what the task does once the mask
+    is relayed (online adaptation's bookkeeping) does not hold the page's mask frame."""
+    page_has_mask = threading.Event()
+    waited_in_vain: list[bool] = []
+    after_mask = tasks._adapts
+
+    def slow_after_mask(session_id: int) -> bool:
+        waited_in_vain.append(not page_has_mask.wait(timeout=10))
+        return after_mask(session_id)
+
+    monkeypatch.setattr(tasks, "_adapts", slow_after_mask)
+    comm, session = await opened(live)
+    await comm.send_json_to(click(session, "c1", *live["inside"]))
+    await receive_until(comm, "mask")
+    page_has_mask.set()
+    await comm.disconnect()
+    assert waited_in_vain == [False]
+
+
+async def test_a_step_that_cannot_be_dispatched_is_kept_and_runs_with_the_next(
+    live: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comm, session = await opened(live)
+    enqueue = tasks.advance_session.apply_async
+    refusals = iter([OperationalError("the broker is away")])
+
+    def broker(*args: Any, **kwargs: Any) -> Any:
+        refusal = next(refusals, None)
+        if refusal is not None:
+            raise refusal
+        return enqueue(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.advance_session, "apply_async", broker)
+    await comm.send_json_to(click(session, "c1", *live["inside"]))
+    error, seen = await receive_until(comm, "error")
+    assert error["code"] == "dispatch_failed" and "saved" in error["detail"]
+    assert [f["type"] for f in seen] == ["ack"]
+    kept = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id="c1")
+    assert kept.status == "pending"
+    await comm.send_json_to({**click(session, "c2", 5, 5, positive=False), "seq": 2})
+    first, _ = await receive_until(comm, "mask")
+    second, _ = await receive_until(comm, "mask")
+    assert (first["event_id"], second["event_id"]) == ("c1", "c2")
+    assert second["step"] == 2
     await comm.disconnect()
 
 
