@@ -1,16 +1,12 @@
 // Drives the adaptation page in headless Chromium as a manager would and prints what it saw
 // as JSON on the last line of stdout (test_adaptation_page.py makes the data and checks).
-import { chromium } from "playwright-core";
+import { launch, logIn } from "./pages.mjs";
 
 const env = process.env;
 const base = env.BASE_URL;
 const projectId = Number(env.PROJECT_ID);
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launch(env);
 const result = { pageErrors: [] };
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -21,10 +17,7 @@ try {
   });
   page.on("dialog", (dialog) => dialog.accept());
 
-  await page.goto(`${base}/login/`);
-  await page.fill("input[name=username]", env.LOGIN_USER);
-  await page.fill("input[name=password]", env.LOGIN_PASSWORD);
-  await Promise.all([page.waitForURL(`${base}/projects/`), page.click("button[type=submit]")]);
+  await logIn(page, base, env.LOGIN_USER, env.LOGIN_PASSWORD);
 
   await page.goto(`${base}/projects/${projectId}/`);
   await Promise.all([page.waitForURL(`${base}/projects/${projectId}/adaptation/`), page.click("#adaptation-link")]);

@@ -1,7 +1,7 @@
 // Drives the annotation page in headless Chromium, as a person would, and prints what it saw
 // as JSON on the last line of stdout. pytest (test_annotate_flow.py) starts the server, makes
 // the data, runs this script and checks the result.
-import { chromium } from "playwright-core";
+import { canvasSnapshots, launch, logIn, toPage as pageAt } from "./pages.mjs";
 
 const env = process.env;
 const base = env.BASE_URL;
@@ -9,21 +9,14 @@ const [projectId, imageId] = [Number(env.PROJECT_ID), Number(env.IMAGE_ID)];
 const [clickX, clickY] = [Number(env.CLICK_X), Number(env.CLICK_Y)];
 const [width, height] = [Number(env.IMAGE_WIDTH), Number(env.IMAGE_HEIGHT)];
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launch(env);
 const result = { pageErrors: [], statuses: {} };
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   page.on("pageerror", (error) => result.pageErrors.push(String(error)));
   page.on("console", (m) => { if (m.type() === "error") result.pageErrors.push(m.text()); });
 
-  await page.goto(`${base}/login/`);
-  await page.fill("input[name=username]", env.LOGIN_USER);
-  await page.fill("input[name=password]", env.LOGIN_PASSWORD);
-  await Promise.all([page.waitForURL(`${base}/projects/`), page.click("button[type=submit]")]);
+  await logIn(page, base, env.LOGIN_USER, env.LOGIN_PASSWORD);
 
   await page.goto(`${base}/projects/${projectId}/images/${imageId}/annotate/`);
   const status = page.locator("#status");
@@ -34,32 +27,10 @@ try {
   };
   await waitStatus(/^ready/, "opened");
 
-  // Canvas snapshots live in the page; only the counts of differing pixels come back.
-  const snap = (name) => page.evaluate((key) => {
-    const c = document.getElementById("canvas");
-    window.__snaps = window.__snaps || {};
-    window.__snaps[key] = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-  }, name);
-  const differing = (a, b) => page.evaluate(([x, y]) => {
-    const p = window.__snaps[x];
-    const q = window.__snaps[y];
-    let n = 0;
-    for (let i = 0; i < p.length; i += 4) {
-      if (p[i] !== q[i] || p[i + 1] !== q[i + 1] || p[i + 2] !== q[i + 2]) n += 1;
-    }
-    return n;
-  }, [a, b]);
+  const { snap, differing } = canvasSnapshots(page);
 
   await snap("before");
-  // Image pixel to page coordinates, for the fitted view the page opens with.
-  const toPage = (x, y) => page.evaluate(([px, py, w, h]) => {
-    const c = document.getElementById("canvas");
-    const rect = c.getBoundingClientRect();
-    const scale = Math.min(c.width / w, c.height / h);
-    const tx = (c.width - w * scale) / 2;
-    const ty = (c.height - h * scale) / 2;
-    return { x: rect.left + tx + (px + 0.5) * scale, y: rect.top + ty + (py + 0.5) * scale, scale };
-  }, [x, y, width, height]);
+  const toPage = (x, y) => pageAt(page, x, y, width, height);
   const target = await toPage(clickX, clickY);
   result.scale = target.scale;
 
