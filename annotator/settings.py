@@ -176,7 +176,7 @@ MASKLOOP_WEIGHTS_DIR = Path(env.str("MASKLOOP_WEIGHTS_DIR", default="") or VAR_D
 MASKLOOP_SAM_DEVICE = env.str("MASKLOOP_SAM_DEVICE", default="") or None
 # The decoder under bfloat16 autocast: about 20 % faster per click on CPUs with AVX-512 BF16.
 MASKLOOP_SAM_DECODER_BF16 = env.bool("MASKLOOP_SAM_DECODER_BF16", default=False)
-# The decoder compiled by TorchInductor (torch.compile): about half the time per click on a
+# The decoder compiled by TorchInductor (torch.compile): about two thirds of the time per click on a
 # CPU. Needs a C++ compiler on the worker (without one it runs eagerly and logs why); a worker
 # compiles when it starts, before it takes sessions (about a minute on two cores).
 MASKLOOP_SAM_COMPILE = env.bool("MASKLOOP_SAM_COMPILE", default=False)
