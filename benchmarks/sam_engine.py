@@ -34,6 +34,7 @@ from benchmarks.random_sam import save_random_sam  # noqa: E402
 from benchmarks.stats import summary  # noqa: E402
 from inference.engines.sam.checkpoint import default_device  # noqa: E402
 from inference.engines.sam.engine import SamEngine, load_sam_engine  # noqa: E402
+from inference.engines.sam.image import SamImage  # noqa: E402
 from inference.evaluation.clicker import next_click  # noqa: E402
 from inference.evaluation.datasets.registry import load_dataset  # noqa: E402
 from inference.prompts import Prompts  # noqa: E402
@@ -66,10 +67,10 @@ def variant_engines(base: SamEngine, names: list[str]) -> tuple[dict[str, SamEng
 
 
 def timed(
-    engine: SamEngine, prepared: object, prompts: Prompts, previous: np.ndarray | None, device: torch.device
+    engine: SamEngine, prepared: SamImage, prompts: Prompts, previous: np.ndarray | None, device: torch.device
 ) -> tuple[np.ndarray, float]:
     started = time.perf_counter()
-    mask = engine.predict(prepared, prompts, previous) >= 0.5  # type: ignore[arg-type]
+    mask = engine.predict(prepared, prompts, previous) >= 0.5
     if device.type == "cuda":
         torch.cuda.synchronize()
     return mask, (time.perf_counter() - started) * 1000.0
