@@ -16,8 +16,9 @@ import numpy as np
 from inference.engines.base import PreparedImage
 from inference.engines.geodesic import GeodesicField
 from inference.engines.grabcut_window import GrabCutImage, Window
+from inference.masks.edges import edge_distance
 from inference.masks.strokes import scribble_mask
-from inference.prompts import Box, Prompts
+from inference.prompts import Box, Click, Prompts
 
 
 class GrabCutEngine:
@@ -47,6 +48,11 @@ class GrabCutEngine:
     beyond a band of ``coarse_band`` times the square root of its area (working pixels) on each
     side of its edge: definite object inside, definite background outside; only the band is
     cut (None: the whole mask is only probable).
+    ``fit_clicks``: once there is a mask, a click's definite disk ends a pixel short of the mask's
+    edge, so a click in a thin band of error does not overwrite the pixels beyond the band.
+    ``smooth``: Gaussian blur (sigma, working pixels) of the cut before it is scaled back and
+    thresholded: the staircase of a downscaled cut and single-pixel spurs go (None: none).
+    ``upscale``: a window smaller than ``max_side`` is enlarged up to this factor (1: never).
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
@@ -70,6 +76,9 @@ class GrabCutEngine:
         local_update: bool = True,
         refine_first: bool = False,
         coarse_band: float | None = 0.1,
+        fit_clicks: bool = True,
+        smooth: float | None = 1.2,
+        upscale: float = 1.0,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
@@ -88,6 +97,9 @@ class GrabCutEngine:
         self.local_update = local_update
         self.refine_first = refine_first
         self.coarse_band = coarse_band
+        self.fit_clicks = fit_clicks
+        self.smooth = smooth
+        self.upscale = upscale
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -133,15 +145,18 @@ class GrabCutEngine:
         foreground = self._cut(work, labels)
         if prompts.has_positive:
             foreground = self._keep_clicked_regions(foreground, prompts, window)
+        soft = foreground.astype(np.float32)
+        if self.smooth:
+            soft = np.clip(cv2.GaussianBlur(soft, (0, 0), self.smooth), 0.0, 1.0)
         prob = np.zeros((prepared.height, prepared.width), dtype=np.float32)
         prob[window.y0 : window.y1, window.x0 : window.x1] = cv2.resize(
-            foreground.astype(np.float32),
+            soft,
             (window.x1 - window.x0, window.y1 - window.y0),
             interpolation=cv2.INTER_LINEAR,
         )
         if local and self.local_update and previous is not None:
             prob = self._changed_region_at_latest(prob, previous, prompts)
-        self._stamp_full_res(prob, prompts)
+        self._stamp_full_res(prob, prompts, previous)
         return prob
 
     @staticmethod
@@ -188,17 +203,17 @@ class GrabCutEngine:
         y1 = min(prepared.height, int(np.ceil(max(ys) + margin)) + 1)
         if (x1 - x0) * (y1 - y0) >= 0.9 * prepared.width * prepared.height:
             return whole
-        scale = min(1.0, self.max_side / max(x1 - x0, y1 - y0))
+        scale = min(self.upscale, self.max_side / max(x1 - x0, y1 - y0))
         return Window(x0, y0, x1, y1, scale)
 
-    @staticmethod
-    def _working_copy(prepared: GrabCutImage, window: Window) -> np.ndarray:
+    def _working_copy(self, prepared: GrabCutImage, window: Window) -> np.ndarray:
         if (window.x0, window.y0, window.x1, window.y1) == (0, 0, prepared.width, prepared.height):
             return prepared.small
         crop = prepared.bgr[window.y0 : window.y1, window.x0 : window.x1]
-        if window.scale >= 1.0:
+        if window.scale == 1.0:
             return np.ascontiguousarray(crop)
-        return cv2.resize(crop, window.size, interpolation=cv2.INTER_AREA)
+        interpolation = cv2.INTER_AREA if window.scale < 1.0 else cv2.INTER_LINEAR
+        return cv2.resize(crop, window.size, interpolation=interpolation)
 
     def _initial_labels(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray:
         w, h = window.size
@@ -228,7 +243,8 @@ class GrabCutEngine:
         for click in prompts.clicks:
             if window.contains(click.x, click.y):
                 value = cv2.GC_FGD if click.positive else cv2.GC_BGD
-                cv2.circle(labels, window.point(click.x, click.y), radius, int(value), -1)
+                fitted = self._fitted_radius(previous, click, radius / window.scale) * window.scale
+                cv2.circle(labels, window.point(click.x, click.y), round(fitted), int(value), -1)
         for scribble in prompts.scribbles:
             labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
@@ -344,13 +360,21 @@ class GrabCutEngine:
         keep.discard(0)
         return np.isin(regions, list(keep))
 
-    @staticmethod
-    def _stamp_full_res(prob: np.ndarray, prompts: Prompts) -> None:
+    def _fitted_radius(self, previous: np.ndarray | None, click: Click, radius: float) -> float:
+        """A click's definite disk, ``radius`` image pixels at most, ends a pixel short of the
+        previous mask's edge: a click in a thin band of error corrects the band, not the
+        pixels on either side of it."""
+        if not self.fit_clicks or previous is None:
+            return radius
+        return max(0.0, min(radius, edge_distance(previous, click.x, click.y, radius + 1.0) - 1.0))
+
+    def _stamp_full_res(self, prob: np.ndarray, prompts: Prompts, previous: np.ndarray | None) -> None:
         """Clicked and scribbled pixels always take their label, whatever the downscaling did."""
         h, w = prob.shape
         for click in prompts.clicks:
             col = min(w - 1, max(0, int(click.x)))
             row = min(h - 1, max(0, int(click.y)))
-            cv2.circle(prob, (col, row), 2, 1.0 if click.positive else 0.0, -1)
+            radius = round(self._fitted_radius(previous, click, 2.0))
+            cv2.circle(prob, (col, row), radius, 1.0 if click.positive else 0.0, -1)
         for scribble in prompts.scribbles:
             prob[scribble_mask(scribble, h, w)] = 1.0 if scribble.positive else 0.0

@@ -7,7 +7,7 @@ import numpy as np
 
 from inference.engines.geodesic import GeodesicField
 from inference.engines.grabcut import GrabCutEngine
-from inference.evaluation.metrics import iou
+from inference.evaluation.metrics import boundary_iou, iou
 from inference.prompts import Click, Prompts
 from inference.synthetic import textured_background
 
@@ -89,3 +89,40 @@ def test_refining_the_first_click_in_its_window_cuts_a_small_object_cleanly() ->
         masks[refine] = engine.predict(engine.prepare(image), prompts, None) >= 0.5
     assert iou(truth, masks[True]) >= 0.95  # cut again at full resolution around the first result
     assert iou(truth, masks[False]) < 0.8  # the whole image at 320 px blurs a 19 x 11 px object
+
+
+def red_square_with_a_band() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A red square on texture, and a previous mask that overshoots it by a 2 px band."""
+    image = textured_background(120, 120, np.random.default_rng(3))
+    square = np.zeros((120, 120), dtype=bool)
+    square[40:80, 40:80] = True
+    image[square] = (230, 40, 40)
+    kernel = np.ones((5, 5), dtype=np.uint8)
+    overshoot = cv2.dilate(square.astype(np.uint8), kernel).astype(bool)
+    return image, square, overshoot
+
+
+def test_a_click_in_a_thin_band_of_error_leaves_the_pixels_beyond_the_band_alone() -> None:
+    image, square, overshoot = red_square_with_a_band()
+    prompts = Prompts(clicks=(Click(x=60, y=60, positive=True), Click(x=60, y=81, positive=False)))
+    fitted = GrabCutEngine(fit_clicks=True)
+    mask = fitted.predict(fitted.prepare(image), prompts, overshoot) >= 0.5
+    assert mask[79, 57:64].all()  # the square's own edge row, next to the click, stays
+    assert not mask[81, 57:64].any()  # the band the click lands on goes
+    unfitted = GrabCutEngine(fit_clicks=False)
+    blunt = unfitted.predict(unfitted.prepare(image), prompts, overshoot) >= 0.5
+    assert not blunt[79, 60]  # a fixed 2 px disk reaches across the band into the square
+
+
+def test_smoothing_the_cut_gives_a_truer_edge_on_a_downscaled_image() -> None:
+    image = textured_background(1200, 900, np.random.default_rng(0))
+    disk = np.zeros((900, 1200), dtype=np.uint8)
+    cv2.circle(disk, (600, 450), 300, 1, -1)
+    image[disk.astype(bool)] = (230, 40, 40)
+    prompts = Prompts(clicks=(Click(x=600, y=450, positive=True),))
+    edges = {}
+    for smooth in (None, 1.2):
+        engine = GrabCutEngine(smooth=smooth)
+        mask = engine.predict(engine.prepare(image), prompts, None) >= 0.5
+        edges[smooth] = boundary_iou(disk.astype(bool), mask)
+    assert edges[1.2] > edges[None] + 0.005
