@@ -120,9 +120,12 @@ class Arm:
         self.session_id: int | None = None
 
     async def until(self, kind: str) -> dict[str, Any]:
+        """The next frame of ``kind``, with its size on the wire as ``_bytes``."""
         while True:
-            frame = json.loads(await self.ws.recv())
+            raw = await self.ws.recv()
+            frame = json.loads(raw)
             if frame["type"] == kind:
+                frame["_bytes"] = len(raw)
                 return frame
             if frame["type"] == "error":
                 raise RuntimeError(frame)
@@ -179,6 +182,7 @@ async def run_clicks(
                     "rtt_ms": rtt,
                     "engine_ms": mask["engine_ms"],
                     "prepare_ms": mask.get("prepare_ms", 0.0),
+                    "frame_bytes": mask["_bytes"],
                 }
             )
     return records
@@ -196,6 +200,8 @@ def arm_summary(measured: list[dict[str, Any]]) -> dict[str, Any]:
         "next_click_round_trip_ms": summary(following),
         "engine_ms": summary(engine),
         "overhead_ms": summary(overhead),
+        # Large mask frames (a speckled mask from random SAM weights) cost encoding and transfer.
+        "mask_frame_bytes": summary([float(r["frame_bytes"]) for r in measured]),
     }
 
 
