@@ -84,6 +84,8 @@ class GrabCutEngine:
             raise ValueError("max_side must be at least 16 pixels")
         if context is not None and context < 0:
             raise ValueError("context must be >= 0")
+        if upscale < 1.0:
+            raise ValueError("upscale must be >= 1 (1: windows are never enlarged)")
         self.max_side = max_side
         self.iterations = iterations
         self.click_radius = click_radius
@@ -206,7 +208,8 @@ class GrabCutEngine:
         scale = min(self.upscale, self.max_side / max(x1 - x0, y1 - y0))
         return Window(x0, y0, x1, y1, scale)
 
-    def _working_copy(self, prepared: GrabCutImage, window: Window) -> np.ndarray:
+    @staticmethod
+    def _working_copy(prepared: GrabCutImage, window: Window) -> np.ndarray:
         if (window.x0, window.y0, window.x1, window.y1) == (0, 0, prepared.width, prepared.height):
             return prepared.small
         crop = prepared.bgr[window.y0 : window.y1, window.x0 : window.x1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from inference.engines.geodesic import GeodesicField
 from inference.engines.grabcut import GrabCutEngine
@@ -126,3 +127,17 @@ def test_smoothing_the_cut_gives_a_truer_edge_on_a_downscaled_image() -> None:
         mask = engine.predict(engine.prepare(image), prompts, None) >= 0.5
         edges[smooth] = boundary_iou(disk.astype(bool), mask)
     assert edges[1.2] > edges[None] + 0.005
+
+
+def test_enlarging_small_windows_still_answers_the_object_at_full_size() -> None:
+    image, square, overshoot = red_square_with_a_band()
+    prompts = Prompts(clicks=(Click(x=60, y=60, positive=True), Click(x=60, y=81, positive=False)))
+    engine = GrabCutEngine(upscale=2.0)
+    probability = engine.predict(engine.prepare(image), prompts, overshoot)
+    assert probability.shape == square.shape
+    assert iou(square, probability >= 0.5) >= 0.9
+
+
+def test_a_window_cannot_be_shrunk_by_upscale() -> None:
+    with pytest.raises(ValueError, match="upscale must be >= 1"):
+        GrabCutEngine(upscale=0.5)
