@@ -1,7 +1,7 @@
 // Drives the annotation page in headless Chromium, as a person would, and prints what it saw
 // as JSON on the last line of stdout. pytest (test_annotate_flow.py) starts the server, makes
 // the data, runs this script and checks the result.
-import { canvasSnapshots, launch, logIn, toPage as pageAt } from "./pages.mjs";
+import { canvasSnapshots, launch, logIn, saveAndList, toPage as pageAt } from "./pages.mjs";
 
 const env = process.env;
 const base = env.BASE_URL;
@@ -86,14 +86,7 @@ try {
   await snap("undo2");
   result.undoDiffersFromBrush = await differing("brush", "undo2");
 
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => /saved annotation #\d+/.test(document.getElementById("saved").textContent),
-    null, { timeout: 20000 });
-  result.saved = await page.locator("#saved").textContent();
-  result.annotations = await page.evaluate(async ([p, i]) => {
-    const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
-    return response.json();
-  }, [projectId, imageId]);
+  Object.assign(result, await saveAndList(page, projectId, imageId));
   // The saved object's alpha matte, shown over the image and hidden again.
   await snap("saved");
   await page.keyboard.press("t");

@@ -2,7 +2,7 @@
 // (the canvas changes each time, and comes back to the first after the third), pick the second
 // and accept with Enter. Prints what it saw as JSON on the last line of stdout; pytest
 // (test_candidates_flow.py) makes the data, runs this script and checks the saved annotation.
-import { canvasSnapshots, launch, logIn, toPage } from "./pages.mjs";
+import { canvasSnapshots, launch, logIn, saveAndList, toPage } from "./pages.mjs";
 
 const env = process.env;
 const base = env.BASE_URL;
@@ -51,14 +51,7 @@ try {
   await page.keyboard.press("Tab");
   await waitSteps(/mask 2 of 3/, "chosen");
   result.changed.chosenToSecond = await differing("second", "chosen");
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => /saved annotation #\d+/.test(document.getElementById("saved").textContent),
-    null, { timeout: 20000 });
-  result.saved = await page.locator("#saved").textContent();
-  result.annotations = await page.evaluate(async ([p, i]) => {
-    const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
-    return response.json();
-  }, [projectId, imageId]);
+  Object.assign(result, await saveAndList(page, projectId, imageId));
 } catch (error) {
   result.failure = String(error && error.stack ? error.stack : error);
 } finally {

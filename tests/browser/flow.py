@@ -8,7 +8,21 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests.factories import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def page_env(base_url: str, user: str, project_id: int, **extra: object) -> dict[str, str]:
+    """What every flow script needs to open a project's pages as ``user`` (the factories'
+    password), plus ``extra`` as strings."""
+    return {
+        "BASE_URL": base_url,
+        "LOGIN_USER": user,
+        "LOGIN_PASSWORD": PASSWORD,
+        "PROJECT_ID": str(project_id),
+        **{key: str(value) for key, value in extra.items()},
+    }
 
 
 def run_flow(script: str, **env: str) -> dict[str, Any]:

@@ -46,3 +46,16 @@ export function toPage(page, x, y, width, height) {
     return { x: rect.left + tx + (px + 0.5) * scale, y: rect.top + ty + (py + 0.5) * scale, scale };
   }, [x, y, width, height]);
 }
+
+// Enter saves the object; returns the page's "saved" line and the image's annotations from the API.
+export async function saveAndList(page, projectId, imageId) {
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /saved annotation #\d+/.test(document.getElementById("saved").textContent),
+    null, { timeout: 20000 });
+  const saved = await page.locator("#saved").textContent();
+  const annotations = await page.evaluate(async ([p, i]) => {
+    const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
+    return response.json();
+  }, [projectId, imageId]);
+  return { saved, annotations };
+}

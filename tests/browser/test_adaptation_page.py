@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from annotator.adaptation import services
 from annotator.adaptation.models import ClassDecoder, ProjectAdaptation, ReplayCheck
-from tests.browser.flow import run_flow
+from tests.browser.flow import page_env, run_flow
 from tests.browser.live_server import live_asgi_server
 from tests.browser.test_annotate_flow import browser_ready  # noqa: F401 (a fixture)
 from tests.conftest import ProjectSetup
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,12 +54,11 @@ def test_a_manager_rolls_back_and_switches_off_a_class_decoder(
     with live_asgi_server() as base_url:
         result = run_flow(
             "adaptation_flow.mjs",
-            BASE_URL=base_url,
-            LOGIN_USER=project_setup.admin.username,
-            LOGIN_PASSWORD=PASSWORD,
-            PROJECT_ID=str(project_setup.project.id),
-            SCREENSHOT=str(tmp_path / "adaptation.png"),
-        )
+            **page_env(
+                base_url, project_setup.admin.username, project_setup.project.id,
+                SCREENSHOT=tmp_path / "adaptation.png",
+            ),
+        )  # fmt: skip
     assert "GrabCut" in result["engineNote"] and "SAM only" in result["engineNote"]
     assert "Version 3" in result["summaryBefore"] and "3 objects" in result["summaryBefore"]
     assert result["versionsBefore"] == 5  # the header and versions 3, 2, 1, 0

@@ -23,10 +23,10 @@ from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
 from inference.masks.manual import BrushStroke
-from tests.browser.flow import ROOT, run_flow
+from tests.browser.flow import ROOT, page_env, run_flow
 from tests.browser.live_server import live_asgi_server
 from tests.conftest import ProjectSetup
-from tests.factories import PASSWORD, upload_scene
+from tests.factories import upload_scene
 from tests.worker_process import celery_worker
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -73,20 +73,14 @@ def test_annotate_an_object_in_the_browser(
         base_url = stack.enter_context(live_asgi_server())
         result = run_flow(
             "annotate_flow.mjs",
-            BASE_URL=base_url,
-            LOGIN_USER=project_setup.admin.username,
-            LOGIN_PASSWORD=PASSWORD,
-            PROJECT_ID=str(project_setup.project.id),
-            IMAGE_ID=str(image.id),
-            CLICK_X=str(click.x),
-            CLICK_Y=str(click.y),
-            IMAGE_WIDTH=str(image.width),
-            IMAGE_HEIGHT=str(image.height),
-            CLICK2_X=str(second.x),
-            CLICK2_Y=str(second.y),
-            BRUSH="20,20,80,20",
-            SCREENSHOT=str(tmp_path / "annotate.png"),
-        )
+            **page_env(
+                base_url, project_setup.admin.username, project_setup.project.id,
+                IMAGE_ID=image.id, CLICK_X=click.x, CLICK_Y=click.y,
+                IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+                CLICK2_X=second.x, CLICK2_Y=second.y,
+                BRUSH="20,20,80,20", SCREENSHOT=tmp_path / "annotate.png",
+            ),
+        )  # fmt: skip
 
     painted_object_pixels = truth.sum() * result["scale"] ** 2
     assert result["changedByClick"] > 0.8 * painted_object_pixels

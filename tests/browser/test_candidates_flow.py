@@ -18,11 +18,11 @@ from inference.engines.sam.engine import SamEngine
 from inference.evaluation.clicker import next_click
 from inference.masks import rle
 from tests.annotator.interactions.conftest import fresh_worker, sam_project, sam_worker, weights_dir  # noqa: F401
-from tests.browser.flow import run_flow
+from tests.browser.flow import page_env, run_flow
 from tests.browser.live_server import live_asgi_server
 from tests.browser.test_annotate_flow import browser_ready  # noqa: F401 (a fixture)
 from tests.conftest import ProjectSetup
-from tests.factories import PASSWORD, upload_scene
+from tests.factories import upload_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,16 +41,12 @@ def test_tab_cycles_through_sams_proposals_and_the_chosen_one_is_saved(
     with live_asgi_server() as base_url:
         result = run_flow(
             "candidates_flow.mjs",
-            BASE_URL=base_url,
-            LOGIN_USER=project_setup.admin.username,
-            LOGIN_PASSWORD=PASSWORD,
-            PROJECT_ID=str(project.id),
-            IMAGE_ID=str(image.id),
-            CLICK_X=str(click.x),
-            CLICK_Y=str(click.y),
-            IMAGE_WIDTH=str(image.width),
-            IMAGE_HEIGHT=str(image.height),
-        )
+            **page_env(
+                base_url, project_setup.admin.username, project.id,
+                IMAGE_ID=image.id, CLICK_X=click.x, CLICK_Y=click.y,
+                IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+            ),
+        )  # fmt: skip
 
     assert "SAM vit_b" in result["engineNote"]
     event = InteractionEvent.objects.get(session__image=image, kind=EventKind.CLICK)
