@@ -40,12 +40,16 @@ class GeodesicField:
             return np.full((self.height, self.width), np.inf)
         small_h, small_w = self.cost.shape
         rows, cols = np.nonzero(seeds)
-        starts = {
-            (min(small_h - 1, int(r * self.scale)), min(small_w - 1, int(c * self.scale)))
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-        }
-        distances, _ = MCP_Geometric(self.cost).find_costs(sorted(starts))
+        grid = np.zeros((small_h, small_w), dtype=np.uint8)
+        grid[
+            np.minimum(small_h - 1, (rows * self.scale).astype(np.intp)),
+            np.minimum(small_w - 1, (cols * self.scale).astype(np.intp)),
+        ] = 1
+        # Paths leave a seed region through its edge: only the edge pixels need to start.
+        edge = grid.astype(bool) & ~cv2.erode(grid, np.ones((3, 3), np.uint8)).astype(bool)
+        distances, _ = MCP_Geometric(self.cost).find_costs(np.argwhere(edge))
         distances = np.asarray(distances, dtype=np.float32) / self.scale
+        distances[grid.astype(bool)] = 0.0
         if self.scale < 1.0:
             distances = cv2.resize(distances, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
         return distances

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from inference.engines.anchor import anchor_seeds
 from inference.engines.base import PreparedImage
 from inference.engines.geodesic import GeodesicField
 from inference.engines.grabcut_window import GrabCutImage, Window
@@ -53,6 +54,12 @@ class GrabCutEngine:
     ``smooth``: Gaussian blur (sigma, working pixels) of the cut before it is scaled back and
     thresholded: the staircase of a downscaled cut and single-pixel spurs go (None: none).
     ``upscale``: a window smaller than ``max_side`` is enlarged up to this factor (1: never).
+    ``anchor``: the latest click corrects its neighbourhood: the previous mask's pixels on the
+    click's far side, deeper than ``anchor`` times the click's own depth, seed its rival in the
+    geodesic prior (``inference/engines/anchor.py``), so a click on the edge cannot flood the
+    background or empty the object (None: off).
+    ``monotone``: in the local update, a positive click only adds pixels and a negative click only
+    removes them.
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
@@ -79,6 +86,8 @@ class GrabCutEngine:
         fit_clicks: bool = True,
         smooth: float | None = 1.2,
         upscale: float = 1.0,
+        anchor: float | None = 3.0,
+        monotone: bool = True,
     ) -> None:
         if max_side < 16:
             raise ValueError("max_side must be at least 16 pixels")
@@ -86,6 +95,8 @@ class GrabCutEngine:
             raise ValueError("context must be >= 0")
         if upscale < 1.0:
             raise ValueError("upscale must be >= 1 (1: windows are never enlarged)")
+        if anchor is not None and anchor <= 1.0:
+            raise ValueError("anchor must be > 1 (None: off)")
         self.max_side = max_side
         self.iterations = iterations
         self.click_radius = click_radius
@@ -102,6 +113,8 @@ class GrabCutEngine:
         self.fit_clicks = fit_clicks
         self.smooth = smooth
         self.upscale = upscale
+        self.anchor = anchor
+        self.monotone = monotone
 
     def prepare(self, image: np.ndarray) -> GrabCutImage:
         """``image``: (H, W, 3) uint8 RGB."""
@@ -143,7 +156,8 @@ class GrabCutEngine:
         work = self._working_copy(prepared, window)
         labels = self._initial_labels(window, prompts, previous)
         if self.geodesic is not None:
-            self._geodesic_prior(labels, work, prompts, self.geodesic)
+            anchor = self._anchor(window, prompts, previous)
+            self._geodesic_prior(labels, work, prompts, self.geodesic, anchor)
         foreground = self._cut(work, labels)
         if prompts.has_positive:
             foreground = self._keep_clicked_regions(foreground, prompts, window)
@@ -157,16 +171,20 @@ class GrabCutEngine:
             interpolation=cv2.INTER_LINEAR,
         )
         if local and self.local_update and previous is not None:
-            prob = self._changed_region_at_latest(prob, previous, prompts)
+            prob = self._changed_region_at_latest(prob, previous, prompts, self.monotone)
         self._stamp_full_res(prob, prompts, previous)
         return prob
 
     @staticmethod
-    def _changed_region_at_latest(prob: np.ndarray, previous: np.ndarray, prompts: Prompts) -> np.ndarray:
+    def _changed_region_at_latest(
+        prob: np.ndarray, previous: np.ndarray, prompts: Prompts, monotone: bool
+    ) -> np.ndarray:
         """Keep the previous mask except the changed region that holds the latest click.
 
         Clicks correct one place; a graph cut that also flips distant regions (a new colour
-        model) would undo earlier corrections there, so those changes are dropped.
+        model) would undo earlier corrections there, so those changes are dropped. With
+        ``monotone``, only the changes in the click's direction count: a positive click adds,
+        a negative click removes.
         """
         if not prompts.clicks:
             return prob
@@ -174,10 +192,14 @@ class GrabCutEngine:
         h, w = prob.shape
         row, col = min(h - 1, max(0, int(latest.y))), min(w - 1, max(0, int(latest.x)))
         changed = (prob >= 0.5) != previous
+        if monotone:
+            changed &= previous != latest.positive
         count, regions = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
         label = int(regions[row, col])
-        if count <= 2 or label == 0:
-            return prob if label else previous.astype(np.float32)
+        if label == 0:
+            return previous.astype(np.float32)
+        if count <= 2 and not monotone:
+            return prob
         return np.where(regions == label, prob, previous.astype(np.float32)).astype(np.float32)
 
     def _window(self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None) -> Window:
@@ -223,8 +245,7 @@ class GrabCutEngine:
         labels = np.full((h, w), cv2.GC_PR_BGD, dtype=np.uint8)
         seed = max(3, round(self.seed_radius * min(h, w)))
         if previous is not None:
-            crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
-            inside = cv2.resize(crop, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+            inside = self._previous_in_window(previous, window)
             labels[inside] = cv2.GC_PR_FGD
             if self.coarse_band is not None and not (prompts.clicks or prompts.scribbles or prompts.box):
                 self._trust_coarse(labels, inside, self.coarse_band)
@@ -251,6 +272,23 @@ class GrabCutEngine:
         for scribble in prompts.scribbles:
             labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
+
+    @staticmethod
+    def _previous_in_window(previous: np.ndarray, window: Window) -> np.ndarray:
+        """The previous (H, W) bool mask as the window's working copy sees it."""
+        crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
+        return np.asarray(cv2.resize(crop, window.size, interpolation=cv2.INTER_NEAREST) > 0)
+
+    def _anchor(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray | None:
+        """The anchor of the latest click (working pixels), or None."""
+        if self.anchor is None or previous is None or not prompts.clicks:
+            return None
+        latest = prompts.clicks[-1]
+        if not window.contains(latest.x, latest.y):
+            return None
+        col, row = window.point(latest.x, latest.y)
+        inside = self._previous_in_window(previous, window)
+        return anchor_seeds(inside, col, row, latest.positive, self.anchor)
 
     @staticmethod
     def _trust_coarse(labels: np.ndarray, inside: np.ndarray, band: float) -> None:
@@ -283,14 +321,17 @@ class GrabCutEngine:
             value = cv2.GC_PR_FGD if click.positive else cv2.GC_PR_BGD
             cv2.circle(labels, (col, row), radius, int(value), -1)
 
-    def _geodesic_prior(self, labels: np.ndarray, work: np.ndarray, prompts: Prompts, weight: float) -> None:
+    def _geodesic_prior(
+        self, labels: np.ndarray, work: np.ndarray, prompts: Prompts, weight: float, anchor: np.ndarray | None
+    ) -> None:
         """Relabel the probable pixels by which seeds reach them first along image edges.
 
         Positive seeds: positive clicks and scribbles. Negative seeds: negative clicks and
         scribbles, and the window's border band unless a box bounds the object. A probable
         pixel nearer a positive seed than any negative one becomes probable foreground; a
         probable-foreground pixel nearer a negative click than any positive seed becomes
-        probable background.
+        probable background. The latest click's ``anchor`` (see ``_anchor``) joins the
+        click's rival, for the pixels on the anchor's side of the previous mask only.
         """
         h, w = labels.shape
         positive = labels == cv2.GC_FGD
@@ -306,11 +347,22 @@ class GrabCutEngine:
             border = np.ones((h, w), dtype=bool)
             border[band:-band, band:-band] = False
             to_border = field.distance(border & ~positive)
-        probable = (labels == cv2.GC_PR_FGD) | (labels == cv2.GC_PR_BGD)
-        labels[probable & (to_positive < np.minimum(to_negative, to_border))] = cv2.GC_PR_FGD
-        labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_positive)] = cv2.GC_PR_BGD
+        was_inside = labels == cv2.GC_PR_FGD
+        was_outside = labels == cv2.GC_PR_BGD
+        to_background, to_object = to_negative, to_positive
+        if anchor is not None and prompts.clicks[-1].positive:
+            to_background = np.where(
+                was_outside, np.minimum(to_negative, field.distance(anchor)), to_negative
+            )
+        elif anchor is not None:
+            to_object = np.where(was_inside, np.minimum(to_positive, field.distance(anchor)), to_positive)
+        probable = was_inside | was_outside
+        labels[probable & (to_positive < np.minimum(to_background, to_border))] = cv2.GC_PR_FGD
+        labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_object)] = cv2.GC_PR_BGD
         if self.certainty is not None:
-            labels[probable & (to_negative * self.certainty < to_positive)] = cv2.GC_BGD
+            labels[probable & (to_background * self.certainty < to_positive)] = cv2.GC_BGD
+            if anchor is not None and not prompts.clicks[-1].positive:
+                labels[was_inside & (to_object * self.certainty < to_negative)] = cv2.GC_FGD
 
     @staticmethod
     def _apply_box(labels: np.ndarray, box: Box, window: Window, fill_inside: bool) -> None:

@@ -130,7 +130,9 @@ def test_smoothing_the_cut_gives_a_truer_edge_on_a_downscaled_image() -> None:
 
 
 def test_enlarging_small_windows_still_answers_the_object_at_full_size() -> None:
-    image, square, overshoot = red_square_with_a_band()
+    image, square, _ = red_square_with_a_band()
+    overshoot = square.copy()
+    overshoot[80:82, 40:80] = True  # a 2 px band below the square
     prompts = Prompts(clicks=(Click(x=60, y=60, positive=True), Click(x=60, y=81, positive=False)))
     engine = GrabCutEngine(upscale=2.0)
     probability = engine.predict(engine.prepare(image), prompts, overshoot)
