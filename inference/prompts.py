@@ -59,15 +59,17 @@ class Prompts:
     # The object began from an existing mask (an import, an earlier annotation, a coarse mask)
     # that the prompts correct, rather than from nothing.
     from_mask: bool = False
+    # The prompt given last, when the prompts were built in order (None: see ``latest``).
+    last: Prompt | None = None
 
     def with_click(self, click: Click) -> Prompts:
-        return replace(self, clicks=(*self.clicks, click))
+        return replace(self, clicks=(*self.clicks, click), last=click)
 
     def with_box(self, box: Box) -> Prompts:
-        return replace(self, box=box)
+        return replace(self, box=box, last=box)
 
     def with_scribble(self, scribble: Scribble) -> Prompts:
-        return replace(self, scribbles=(*self.scribbles, scribble))
+        return replace(self, scribbles=(*self.scribbles, scribble), last=scribble)
 
     def with_prompt(self, prompt: Prompt) -> Prompts:
         if isinstance(prompt, Click):
@@ -75,6 +77,21 @@ class Prompts:
         if isinstance(prompt, Scribble):
             return self.with_scribble(prompt)
         return self.with_box(prompt)
+
+    @property
+    def latest(self) -> Prompt | None:
+        """The prompt the engine answers now: ``last``, or else the latest click, scribble or box."""
+        if self.last is not None:
+            return self.last
+        if self.clicks:
+            return self.clicks[-1]
+        return self.scribbles[-1] if self.scribbles else self.box
+
+    @property
+    def latest_click(self) -> Click | None:
+        """The latest prompt if it is a click (a correction at one point), else None."""
+        latest = self.latest
+        return latest if isinstance(latest, Click) else None
 
     @property
     def has_positive(self) -> bool:
@@ -88,3 +105,13 @@ class Prompts:
     @property
     def negative_clicks(self) -> tuple[Click, ...]:
         return tuple(c for c in self.clicks if not c.positive)
+
+
+def shifted(prompt: Prompt, dx: float, dy: float) -> Prompt:
+    """The same prompt moved by (``dx``, ``dy``) pixels (into a crop's coordinates, say)."""
+    if isinstance(prompt, Click):
+        return Click(prompt.x + dx, prompt.y + dy, prompt.positive)
+    if isinstance(prompt, Scribble):
+        points = tuple((x + dx, y + dy) for x, y in prompt.points)
+        return Scribble(points=points, thickness=prompt.thickness, positive=prompt.positive)
+    return Box(prompt.x0 + dx, prompt.y0 + dy, prompt.x1 + dx, prompt.y1 + dy)

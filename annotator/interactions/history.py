@@ -82,6 +82,7 @@ class SessionHistory:
         clicks: list[Click] = []
         scribbles: list[Scribble] = []
         box: Box | None = None
+        last: Click | Scribble | Box | None = None
         for step in self.active[:count]:
             if isinstance(step.prompt, Click):
                 clicks.append(step.prompt)
@@ -89,8 +90,15 @@ class SessionHistory:
                 scribbles.append(step.prompt)
             elif isinstance(step.prompt, Box):
                 box = step.prompt
+            else:
+                continue
+            last = step.prompt
         return Prompts(
-            clicks=tuple(clicks), box=box, scribbles=tuple(scribbles), from_mask=self.started_from is not None
+            clicks=tuple(clicks),
+            box=box,
+            scribbles=tuple(scribbles),
+            from_mask=self.started_from is not None,
+            last=last,
         )
 
     @property

@@ -5,7 +5,9 @@ probable foreground, the window's border probable background, and a geodesic pri
 which probable pixels the clicks reach across the fewest colour edges. The graph cut runs on a
 working copy of at most ``max_side`` pixels: of the whole image for the first click, then of
 a window around the object so far (the target crop of FocalClick, seed 002), so small objects
-are cut at a finer scale while the cost per click stays bounded.
+are cut at a finer scale while the cost per click stays bounded. Once there is a mask, each
+click or scribble corrects its own neighbourhood: the previous mask anchors the geodesic prior
+beyond the click's depth, and only the changed region the prompt touches is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from inference.engines.geodesic import GeodesicField
 from inference.engines.grabcut_window import GrabCutImage, Window
 from inference.masks.edges import edge_distance
 from inference.masks.strokes import scribble_mask
-from inference.prompts import Box, Click, Prompts
+from inference.prompts import Box, Click, Prompts, Scribble
 
 
 class GrabCutEngine:
@@ -179,28 +181,32 @@ class GrabCutEngine:
     def _changed_region_at_latest(
         prob: np.ndarray, previous: np.ndarray, prompts: Prompts, monotone: bool
     ) -> np.ndarray:
-        """Keep the previous mask except the changed region that holds the latest click.
+        """Keep the previous mask except the changed regions the latest click or scribble touches.
 
-        Clicks correct one place; a graph cut that also flips distant regions (a new colour
-        model) would undo earlier corrections there, so those changes are dropped. With
-        ``monotone``, only the changes in the click's direction count: a positive click adds,
-        a negative click removes.
+        Clicks and scribbles correct one place; a graph cut that also flips distant regions (a
+        new colour model) would undo earlier corrections there, so those changes are dropped.
+        With ``monotone``, only the changes in the prompt's direction count: a positive prompt
+        adds, a negative one removes. A box re-frames the object: its whole cut counts.
         """
-        if not prompts.clicks:
-            return prob
-        latest = prompts.clicks[-1]
+        latest = prompts.latest
         h, w = prob.shape
-        row, col = min(h - 1, max(0, int(latest.y))), min(w - 1, max(0, int(latest.x)))
+        touched = np.zeros((h, w), dtype=bool)
+        if isinstance(latest, Click):
+            touched[min(h - 1, max(0, int(latest.y))), min(w - 1, max(0, int(latest.x)))] = True
+        elif isinstance(latest, Scribble):
+            touched = scribble_mask(latest, h, w)
+        else:
+            return prob
         changed = (prob >= 0.5) != previous
         if monotone:
             changed &= previous != latest.positive
         count, regions = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
-        label = int(regions[row, col])
-        if label == 0:
+        labels = np.setdiff1d(regions[touched], [0])
+        if labels.size == 0:
             return previous.astype(np.float32)
         if count <= 2 and not monotone:
             return prob
-        return np.where(regions == label, prob, previous.astype(np.float32)).astype(np.float32)
+        return np.where(np.isin(regions, labels), prob, previous.astype(np.float32)).astype(np.float32)
 
     def _window(self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None) -> Window:
         whole = Window(0, 0, prepared.width, prepared.height, prepared.scale)
@@ -281,9 +287,9 @@ class GrabCutEngine:
 
     def _anchor(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray | None:
         """The anchor of the latest click (working pixels), or None."""
-        if self.anchor is None or previous is None or not prompts.clicks:
+        latest = prompts.latest_click
+        if self.anchor is None or previous is None or latest is None:
             return None
-        latest = prompts.clicks[-1]
         if not window.contains(latest.x, latest.y):
             return None
         col, row = window.point(latest.x, latest.y)
@@ -350,7 +356,8 @@ class GrabCutEngine:
         was_inside = labels == cv2.GC_PR_FGD
         was_outside = labels == cv2.GC_PR_BGD
         to_background, to_object = to_negative, to_positive
-        if anchor is not None and prompts.clicks[-1].positive:
+        anchor_positive = anchor is not None and bool(prompts.latest_click and prompts.latest_click.positive)
+        if anchor is not None and anchor_positive:
             to_background = np.where(
                 was_outside, np.minimum(to_negative, field.distance(anchor)), to_negative
             )
@@ -361,7 +368,7 @@ class GrabCutEngine:
         labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_object)] = cv2.GC_PR_BGD
         if self.certainty is not None:
             labels[probable & (to_background * self.certainty < to_positive)] = cv2.GC_BGD
-            if anchor is not None and not prompts.clicks[-1].positive:
+            if anchor is not None and not anchor_positive:
                 labels[was_inside & (to_object * self.certainty < to_negative)] = cv2.GC_FGD
 
     @staticmethod

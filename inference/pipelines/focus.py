@@ -124,9 +124,9 @@ class FocusView:
             raise TypeError(f"FocusView needs an image it prepared, got {type(prepared).__name__}")
         probability = self.engine.predict(prepared.inner, prompts, previous_mask)
         yield probability
-        if previous_mask is None or not previous_mask.any() or not prompts.clicks:
+        click = prompts.latest_click
+        if previous_mask is None or not previous_mask.any() or click is None:
             return
-        click = prompts.clicks[-1]
         scope = focus_scope(previous_mask, probability >= 0.5, click, self.lam, self.omega)
         if not scope.focus:
             return

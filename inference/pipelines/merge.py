@@ -63,8 +63,8 @@ class ProgressiveMerge:
         self, probability: np.ndarray, prompts: Prompts, previous_mask: np.ndarray | None
     ) -> np.ndarray:
         active = prompts.from_mask or len(prompts.clicks) > self.after_clicks
-        if previous_mask is None or not prompts.clicks or not active:
+        click = prompts.latest_click
+        if previous_mask is None or click is None or not active:
             return probability
-        click = prompts.clicks[-1]
         merged = merge_at_click(previous_mask.astype(bool), probability >= 0.5, click.x, click.y)
         return merged.astype(np.float32)

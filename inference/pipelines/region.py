@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.prompts import Box, Click, Prompts, Scribble
+from inference.prompts import Box, Click, Prompts, Scribble, shifted
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class Region:
             )
             if points:
                 scribbles.append(Scribble(points=points, thickness=s.thickness, positive=s.positive))
-        return Prompts(clicks=clicks, box=box, scribbles=tuple(scribbles))
+        latest = None if prompts.latest is None else shifted(prompts.latest, -self.x0, -self.y0)
+        return Prompts(clicks=clicks, box=box, scribbles=tuple(scribbles), last=latest)
 
     @classmethod
     def expanded(

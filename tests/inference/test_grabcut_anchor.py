@@ -9,7 +9,7 @@ import pytest
 from inference.engines.anchor import anchor_seeds
 from inference.engines.grabcut import GrabCutEngine
 from inference.evaluation.metrics import iou
-from inference.prompts import Click, Prompts
+from inference.prompts import Click, Prompts, Scribble
 from inference.synthetic import textured_background
 
 
@@ -88,3 +88,23 @@ def test_a_positive_click_only_adds_and_keeps_every_pixel_the_mask_had() -> None
 def test_an_anchor_of_one_or_less_is_refused() -> None:
     with pytest.raises(ValueError, match="anchor must be > 1"):
         GrabCutEngine(anchor=1.0)
+
+
+def test_a_scribble_after_a_click_corrects_what_it_crosses() -> None:
+    image, square, _ = square_beside_a_lookalike()
+    previous = square.copy()
+    previous[50:110, 100:120] = True  # the mask spills into the lookalike
+    stroke = Scribble(points=((110.0, 60.0), (110.0, 100.0)), thickness=3.0, positive=False)
+    prompts = Prompts().with_click(Click(x=70, y=80, positive=True)).with_scribble(stroke)
+    engine = GrabCutEngine()
+    mask = engine.predict(engine.prepare(image), prompts, previous) >= 0.5
+    assert not (mask & ~square).any()  # the whole spill the stroke crosses goes, not only its pixels
+    assert (mask & square).sum() > 0.99 * square.sum()
+
+
+def test_prompts_built_in_order_know_which_came_last() -> None:
+    click = Click(x=1, y=1, positive=True)
+    stroke = Scribble(points=((2.0, 2.0),), thickness=1.0, positive=False)
+    assert Prompts().with_click(click).with_scribble(stroke).latest == stroke
+    assert Prompts().with_scribble(stroke).with_click(click).latest_click == click
+    assert Prompts(clicks=(click,), scribbles=(stroke,)).latest == click  # built at once: clicks first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.interactions.history import SessionHistory
+from inference.prompts import Click, Scribble
 
 MASK_A = {"size": [2, 2], "counts": "a"}
 MASK_B = {"size": [2, 2], "counts": "b"}
@@ -64,3 +65,13 @@ def test_choosing_a_proposed_mask_is_a_step_that_adds_no_prompt() -> None:
     assert history.current_mask == MASK_B and not history.can_redo
     with pytest.raises(ValueError):
         history.choose(3)
+
+
+def test_the_prompts_know_a_scribble_came_after_the_clicks() -> None:
+    scribble = ("scribble", {"points": [[4, 0], [4, 3]], "thickness": 3, "positive": False}, {"mask": MASK_C})
+    history = SessionHistory.replay([click(1, MASK_A), scribble, click(2, MASK_B), ("undo", {}, None)])
+    latest = history.prompts().latest
+    assert isinstance(latest, Scribble) and not latest.positive  # the undone click is not the latest
+    assert history.prompts().latest_click is None
+    history.redo()
+    assert history.prompts().latest_click == Click(x=2.0, y=0.0, positive=True)
