@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from annotator.annotations.selectors import annotation_get
@@ -104,15 +104,10 @@ def session_advance(
     ``preview`` of a step whose engine refines its answer (the focus view's global mask).
     """
     with transaction.atomic():
-        session = (
-            InteractionSession.objects.select_for_update()
-            .select_related("image", "label_class", "user")
-            .get(id=session_id)
-        )
-        pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
+        session = session_lock_for_step(session_id=session_id)
+        pending, handled = _pending_and_handled(session)
         if not pending:
             return []
-        handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
         state = live_sessions.get(session.id, handled) or _rebuild(session)
         frames = [_apply(session, state, event, notify) for event in pending]
         now = timezone.now()
@@ -125,6 +120,36 @@ def session_advance(
     else:
         live_sessions.discard(session.id)
     return frames
+
+
+def session_lock_for_step(*, session_id: int) -> InteractionSession:
+    """The session, its row locked until the caller's transaction ends (call inside one).
+
+    Only the session's own row: its image, class and annotator rows stay free, so the steps of
+    other sessions on the same image or class (other annotators, other workers) go on meanwhile.
+    """
+    return (
+        InteractionSession.objects.select_for_update(of=("self",))
+        .select_related("image", "label_class", "user")
+        .get(id=session_id)
+    )
+
+
+def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionEvent], int | None]:
+    """The session's pending events in log order, and the id of its last handled event.
+
+    With the session in this worker's memory, one query: the pending events and those from
+    the remembered last handled one on (any handled since by another worker shows up there).
+    """
+    known = live_sessions.last_event_id(session.id)
+    if known is None:
+        pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
+        handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
+        return pending, handled
+    rows = list(session.events.filter(Q(status=EventStatus.PENDING) | Q(id__gte=known)).order_by("id"))
+    done = [row.id for row in rows if row.status != EventStatus.PENDING]
+    pending = [row for row in rows if row.status == EventStatus.PENDING]
+    return pending, max(done) if done else None  # None: the memory does not match, rebuild
 
 
 def _rebuild(session: InteractionSession) -> LiveState:

@@ -37,6 +37,12 @@ class SessionCache:
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
+    def last_event_id(self, session_id: int) -> int | None:
+        """The last handled event the session's entry was built up to (None: no entry)."""
+        with self._lock:
+            entry = self._entries.get(session_id)
+            return None if entry is None else entry.last_event_id
+
     def get(self, session_id: int, last_event_id: int | None) -> LiveState | None:
         """A copy of the cached state if it was built up to ``last_event_id``, else None."""
         with self._lock:
