@@ -21,9 +21,12 @@ def anchor_seeds(inside: np.ndarray, col: int, row: int, positive: bool, ratio: 
 
     A positive click outside the mask: the background farther than ``ratio`` times the click's
     distance from the mask. A negative click inside it: the mask deeper than ``ratio`` times the
-    click's depth. None when the click lies on its own side already (nothing to correct).
+    click's depth. None when the click lies on its own side already (nothing to correct), or
+    when the mask's edge is nowhere in view (all of ``inside`` on one side).
     """
     side = ~inside if positive else inside
+    if side.all() or not side.any():
+        return None
     depth_map = cv2.distanceTransform(side.astype(np.uint8), cv2.DIST_L2, 3)
     depth = float(depth_map[row, col])
     if depth <= 0.0:

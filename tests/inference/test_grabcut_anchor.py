@@ -43,6 +43,12 @@ def test_a_click_already_on_its_own_side_has_no_anchor() -> None:
     assert anchor_seeds(mask, col=10, row=10, positive=False, ratio=3.0) is None
 
 
+def test_without_the_masks_edge_in_view_there_is_no_anchor() -> None:
+    nothing = np.zeros((100, 100), dtype=bool)  # a patch the previous mask does not reach
+    assert anchor_seeds(nothing, col=50, row=50, positive=True, ratio=3.0) is None
+    assert anchor_seeds(~nothing, col=50, row=50, positive=False, ratio=3.0) is None
+
+
 def square_beside_a_lookalike() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A red square, touching on its right a large region of nearly the same red."""
     image = textured_background(200, 160, np.random.default_rng(5))
