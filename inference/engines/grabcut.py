@@ -356,19 +356,21 @@ class GrabCutEngine:
         was_inside = labels == cv2.GC_PR_FGD
         was_outside = labels == cv2.GC_PR_BGD
         to_background, to_object = to_negative, to_positive
-        anchor_positive = anchor is not None and bool(prompts.latest_click and prompts.latest_click.positive)
-        if anchor is not None and anchor_positive:
-            to_background = np.where(
-                was_outside, np.minimum(to_negative, field.distance(anchor)), to_negative
-            )
-        elif anchor is not None:
-            to_object = np.where(was_inside, np.minimum(to_positive, field.distance(anchor)), to_positive)
+        # The anchor (the latest click's, see ``_anchor``) holds the background for a positive
+        # click and the object for a negative one.
+        to_anchor = None if anchor is None else field.distance(anchor)
+        latest = prompts.latest_click
+        holds_object = to_anchor is not None and not (latest is not None and latest.positive)
+        if to_anchor is not None and not holds_object:
+            to_background = np.where(was_outside, np.minimum(to_negative, to_anchor), to_negative)
+        elif to_anchor is not None:
+            to_object = np.where(was_inside, np.minimum(to_positive, to_anchor), to_positive)
         probable = was_inside | was_outside
         labels[probable & (to_positive < np.minimum(to_background, to_border))] = cv2.GC_PR_FGD
         labels[(labels == cv2.GC_PR_FGD) & (to_negative < to_object)] = cv2.GC_PR_BGD
         if self.certainty is not None:
             labels[probable & (to_background * self.certainty < to_positive)] = cv2.GC_BGD
-            if anchor is not None and not anchor_positive:
+            if holds_object:
                 labels[was_inside & (to_object * self.certainty < to_negative)] = cv2.GC_FGD
 
     @staticmethod
