@@ -156,9 +156,10 @@ class GrabCutEngine:
     ) -> np.ndarray:
         window = self._window(prepared, prompts, previous)
         work = self._working_copy(prepared, window)
-        labels = self._initial_labels(window, prompts, previous)
+        inside = None if previous is None else self._previous_in_window(previous, window)
+        labels = self._initial_labels(window, prompts, previous, inside)
         if self.geodesic is not None:
-            anchor = self._anchor(window, prompts, previous)
+            anchor = self._anchor(window, prompts, inside)
             self._geodesic_prior(labels, work, prompts, self.geodesic, anchor)
         foreground = self._cut(work, labels)
         if prompts.has_positive:
@@ -246,12 +247,14 @@ class GrabCutEngine:
         interpolation = cv2.INTER_AREA if window.scale < 1.0 else cv2.INTER_LINEAR
         return cv2.resize(crop, window.size, interpolation=interpolation)
 
-    def _initial_labels(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray:
+    def _initial_labels(
+        self, window: Window, prompts: Prompts, previous: np.ndarray | None, inside: np.ndarray | None
+    ) -> np.ndarray:
+        """``previous``: the previous (H, W) mask; ``inside``: the same in the window's working copy."""
         w, h = window.size
         labels = np.full((h, w), cv2.GC_PR_BGD, dtype=np.uint8)
         seed = max(3, round(self.seed_radius * min(h, w)))
-        if previous is not None:
-            inside = self._previous_in_window(previous, window)
+        if inside is not None:
             labels[inside] = cv2.GC_PR_FGD
             if self.coarse_band is not None and not (prompts.clicks or prompts.scribbles or prompts.box):
                 self._trust_coarse(labels, inside, self.coarse_band)
@@ -285,15 +288,14 @@ class GrabCutEngine:
         crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
         return np.asarray(cv2.resize(crop, window.size, interpolation=cv2.INTER_NEAREST) > 0)
 
-    def _anchor(self, window: Window, prompts: Prompts, previous: np.ndarray | None) -> np.ndarray | None:
-        """The anchor of the latest click (working pixels), or None."""
+    def _anchor(self, window: Window, prompts: Prompts, inside: np.ndarray | None) -> np.ndarray | None:
+        """The anchor of the latest click on the previous mask ``inside`` (working pixels), or None."""
         latest = prompts.latest_click
-        if self.anchor is None or previous is None or latest is None:
+        if self.anchor is None or inside is None or latest is None:
             return None
         if not window.contains(latest.x, latest.y):
             return None
         col, row = window.point(latest.x, latest.y)
-        inside = self._previous_in_window(previous, window)
         return anchor_seeds(inside, col, row, latest.positive, self.anchor)
 
     @staticmethod
