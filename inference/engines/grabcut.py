@@ -18,10 +18,12 @@ import numpy as np
 from inference.engines.anchor import anchor_seeds
 from inference.engines.base import PreparedImage
 from inference.engines.geodesic import GeodesicField
+from inference.engines.grabcut_labels import apply_box, grow_clicks, previous_in_window, trust_coarse
 from inference.engines.grabcut_window import GrabCutImage, Window
+from inference.engines.local_update import keep_latest_change
 from inference.masks.edges import edge_distance
 from inference.masks.strokes import scribble_mask
-from inference.prompts import Box, Click, Prompts, Scribble
+from inference.prompts import Click, Prompts
 
 
 class GrabCutEngine:
@@ -156,7 +158,7 @@ class GrabCutEngine:
     ) -> np.ndarray:
         window = self._window(prepared, prompts, previous)
         work = self._working_copy(prepared, window)
-        inside = None if previous is None else self._previous_in_window(previous, window)
+        inside = None if previous is None else previous_in_window(previous, window)
         labels = self._initial_labels(window, prompts, previous, inside)
         if self.geodesic is not None:
             anchor = self._anchor(window, prompts, inside)
@@ -174,40 +176,9 @@ class GrabCutEngine:
             interpolation=cv2.INTER_LINEAR,
         )
         if local and self.local_update and previous is not None:
-            prob = self._changed_region_at_latest(prob, previous, prompts, self.monotone)
+            prob = keep_latest_change(prob, previous, prompts, self.monotone)
         self._stamp_full_res(prob, prompts, previous)
         return prob
-
-    @staticmethod
-    def _changed_region_at_latest(
-        prob: np.ndarray, previous: np.ndarray, prompts: Prompts, monotone: bool
-    ) -> np.ndarray:
-        """Keep the previous mask except the changed regions the latest click or scribble touches.
-
-        Clicks and scribbles correct one place; a graph cut that also flips distant regions (a
-        new colour model) would undo earlier corrections there, so those changes are dropped.
-        With ``monotone``, only the changes in the prompt's direction count: a positive prompt
-        adds, a negative one removes. A box re-frames the object: its whole cut counts.
-        """
-        latest = prompts.latest
-        h, w = prob.shape
-        touched = np.zeros((h, w), dtype=bool)
-        if isinstance(latest, Click):
-            touched[min(h - 1, max(0, int(latest.y))), min(w - 1, max(0, int(latest.x)))] = True
-        elif isinstance(latest, Scribble):
-            touched = scribble_mask(latest, h, w)
-        else:
-            return prob
-        changed = (prob >= 0.5) != previous
-        if monotone:
-            changed &= previous != latest.positive
-        count, regions = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
-        labels = np.setdiff1d(regions[touched], [0])
-        if labels.size == 0:
-            return previous.astype(np.float32)
-        if count <= 2 and not monotone:
-            return prob
-        return np.where(np.isin(regions, labels), prob, previous.astype(np.float32)).astype(np.float32)
 
     def _window(self, prepared: GrabCutImage, prompts: Prompts, previous: np.ndarray | None) -> Window:
         whole = Window(0, 0, prepared.width, prepared.height, prepared.scale)
@@ -257,9 +228,9 @@ class GrabCutEngine:
         if inside is not None:
             labels[inside] = cv2.GC_PR_FGD
             if self.coarse_band is not None and not (prompts.clicks or prompts.scribbles or prompts.box):
-                self._trust_coarse(labels, inside, self.coarse_band)
+                trust_coarse(labels, inside, self.coarse_band)
             if self.grow is not None:
-                self._grow_clicks(labels, window, prompts, inside, seed, self.grow)
+                grow_clicks(labels, window, prompts, inside, seed, self.grow)
         elif prompts.box is None and self.geodesic is None:
             for click in prompts.positive_clicks:
                 cv2.circle(labels, window.point(click.x, click.y), seed, int(cv2.GC_PR_FGD), -1)
@@ -271,7 +242,7 @@ class GrabCutEngine:
         border[band:-band, band:-band] = False
         labels[border & (labels == cv2.GC_PR_FGD)] = cv2.GC_PR_BGD
         if prompts.box is not None:
-            self._apply_box(labels, prompts.box, window, fill_inside=previous is None)
+            apply_box(labels, prompts.box, window, fill_inside=previous is None)
         radius = max(2, round(self.click_radius * max(h, w)))
         for click in prompts.clicks:
             if window.contains(click.x, click.y):
@@ -282,12 +253,6 @@ class GrabCutEngine:
             labels[window.scribble(scribble)] = cv2.GC_FGD if scribble.positive else cv2.GC_BGD
         return labels
 
-    @staticmethod
-    def _previous_in_window(previous: np.ndarray, window: Window) -> np.ndarray:
-        """The previous (H, W) bool mask as the window's working copy sees it."""
-        crop = previous[window.y0 : window.y1, window.x0 : window.x1].astype(np.uint8)
-        return np.asarray(cv2.resize(crop, window.size, interpolation=cv2.INTER_NEAREST) > 0)
-
     def _anchor(self, window: Window, prompts: Prompts, inside: np.ndarray | None) -> np.ndarray | None:
         """The anchor of the latest click on the previous mask ``inside`` (working pixels), or None."""
         latest = prompts.latest_click
@@ -297,37 +262,6 @@ class GrabCutEngine:
             return None
         col, row = window.point(latest.x, latest.y)
         return anchor_seeds(inside, col, row, latest.positive, self.anchor)
-
-    @staticmethod
-    def _trust_coarse(labels: np.ndarray, inside: np.ndarray, band: float) -> None:
-        """A coarse mask alone: definite labels beyond the band around its edge."""
-        width = max(2, round(band * np.sqrt(np.count_nonzero(inside))))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
-        as_bytes = inside.astype(np.uint8)
-        labels[cv2.erode(as_bytes, kernel).astype(bool)] = cv2.GC_FGD
-        labels[~cv2.dilate(as_bytes, kernel).astype(bool)] = cv2.GC_BGD
-
-    @staticmethod
-    def _grow_clicks(
-        labels: np.ndarray, window: Window, prompts: Prompts, inside: np.ndarray, seed: int, grow: float
-    ) -> None:
-        """Around a click the previous mask got wrong, mark a probable disk of its own label.
-
-        The radius is ``grow`` times the click's distance to the previous mask's edge (the
-        depth of the region the click corrects), at most the first click's seed radius.
-        """
-        to_inside = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 3)
-        to_outside = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
-        for click in prompts.clicks:
-            if not window.contains(click.x, click.y):
-                continue
-            col, row = window.point(click.x, click.y)
-            depth = float(to_inside[row, col] if click.positive else to_outside[row, col])
-            if depth <= 0:
-                continue
-            radius = max(2, round(min(seed, grow * depth)))
-            value = cv2.GC_PR_FGD if click.positive else cv2.GC_PR_BGD
-            cv2.circle(labels, (col, row), radius, int(value), -1)
 
     def _geodesic_prior(
         self, labels: np.ndarray, work: np.ndarray, prompts: Prompts, weight: float, anchor: np.ndarray | None
@@ -374,20 +308,6 @@ class GrabCutEngine:
             labels[probable & (to_background * self.certainty < to_positive)] = cv2.GC_BGD
             if holds_object:
                 labels[was_inside & (to_object * self.certainty < to_negative)] = cv2.GC_FGD
-
-    @staticmethod
-    def _apply_box(labels: np.ndarray, box: Box, window: Window, fill_inside: bool) -> None:
-        h, w = labels.shape
-        s = window.scale
-        x0 = int(np.clip(np.floor((box.x0 - window.x0) * s), 0, w - 1))
-        y0 = int(np.clip(np.floor((box.y0 - window.y0) * s), 0, h - 1))
-        x1 = int(np.clip(np.ceil((box.x1 - window.x0) * s), x0 + 1, w))
-        y1 = int(np.clip(np.ceil((box.y1 - window.y0) * s), y0 + 1, h))
-        outside = np.ones((h, w), dtype=bool)
-        outside[y0:y1, x0:x1] = False
-        labels[outside] = cv2.GC_BGD
-        if fill_inside:
-            labels[y0:y1, x0:x1] = cv2.GC_PR_FGD
 
     def _cut(self, work: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Run GrabCut; returns the (h, w) bool foreground of the working copy."""
