@@ -28,7 +28,7 @@ async def _send_all(group: str, messages: list[dict[str, Any]]) -> None:
     layer = get_channel_layer()
     assert layer is not None, "CHANNEL_LAYERS is not configured"
     for message in messages:
-        await layer.group_send(group, {"type": "session.message", "payload": message})
+        await layer.group_send(group, message)
 
 
 def _relay_loop() -> asyncio.AbstractEventLoop:
@@ -43,8 +43,17 @@ def _relay_loop() -> asyncio.AbstractEventLoop:
 
 def send_to_session(session_id: int, messages: list[dict[str, Any]], *, timeout: float = 10.0) -> None:
     """Send frames to every socket that opened the session (call after the commit)."""
-    if not messages:
-        return
+    if messages:
+        _send(session_id, [{"type": "session.message", "payload": m} for m in messages], timeout)
+
+
+def forget_routes(session_ids: list[int], *, timeout: float = 10.0) -> None:
+    """Have the sockets of these sessions look up their worker again on their next click."""
+    for session_id in session_ids:
+        _send(session_id, [{"type": "session.rerouted", "session_id": session_id}], timeout)
+
+
+def _send(session_id: int, messages: list[dict[str, Any]], timeout: float) -> None:
     group = session_group(session_id)
     if isinstance(get_channel_layer(), InMemoryChannelLayer):
         async_to_sync(_send_all)(group, messages)

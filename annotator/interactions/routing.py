@@ -10,6 +10,8 @@ of a step while a worker applies it, and routing must not wait for that.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -33,16 +35,21 @@ def worker_heartbeat(*, name: str, queue: str) -> None:
     Worker.objects.filter(last_seen__lt=now - FORGET_AFTER).delete()
 
 
-def worker_retire(*, name: str) -> list[int]:
-    """Remove a worker that is shutting down; returns its sessions that have events waiting."""
-    waiting = list(
-        InteractionSession.objects.filter(worker__name=name, state=SessionState.OPEN)
-        .filter(events__status=EventStatus.PENDING)
-        .distinct()
-        .values_list("id", flat=True)
-    )
+@dataclass(frozen=True)
+class Retired:
+    """A retired worker's open sessions, and those of them with events waiting."""
+
+    sessions: list[int]
+    waiting: list[int]
+
+
+def worker_retire(*, name: str) -> Retired:
+    """Remove a worker that is shutting down; returns its open sessions and which wait."""
+    pinned = InteractionSession.objects.filter(worker__name=name, state=SessionState.OPEN)
+    sessions = list(pinned.values_list("id", flat=True))
+    waiting = list(pinned.filter(events__status=EventStatus.PENDING).distinct().values_list("id", flat=True))
     Worker.objects.filter(name=name).delete()
-    return waiting
+    return Retired(sessions=sessions, waiting=waiting)
 
 
 def least_loaded_worker() -> Worker | None:
@@ -64,6 +71,11 @@ def session_route(*, session_id: int) -> str | None:
     worker's, and the session is pinned to it from now on; None (the shared queue) when no
     worker is live.
     """
+    return _route(session_id)[0]
+
+
+def _route(session_id: int) -> tuple[str | None, datetime | None]:
+    """``session_route``'s queue, and the worker's last heartbeat (None with no worker)."""
     live_since = _live_since()
     for _ in range(3):
         row = (
@@ -72,19 +84,47 @@ def session_route(*, session_id: int) -> str | None:
             .first()
         )
         if row is None:
-            return None
+            return None, None
         if row["worker_id"] is not None and row["worker__last_seen"] >= live_since:
-            return str(row["worker__queue"])
+            return str(row["worker__queue"]), row["worker__last_seen"]
         worker = least_loaded_worker()
         if worker is None:
-            return None
+            return None, None
         # Pin only if nobody re-pinned it meanwhile; otherwise read again and follow their choice.
         pinned = InteractionSession.objects.filter(id=session_id, worker_id=row["worker_id"]).update(
             worker=worker, pinned_at=timezone.now()
         )
         if pinned:
-            return worker.queue
-    return None
+            return worker.queue, worker.last_seen
+    return None, None
+
+
+class RouteMemory:
+    """A page's memory of its sessions' queues, so that most clicks need no routing query.
+
+    A queue is remembered for one heartbeat interval at most, and never past the moment its
+    worker would count as silent: within that time ``session_route`` would answer the same,
+    unless the worker retired, and a retiring worker tells its sessions' pages to ``forget``.
+    """
+
+    def __init__(self) -> None:
+        self._queues: dict[int, tuple[str, float]] = {}
+
+    def queue(self, session_id: int) -> str | None:
+        remembered = self._queues.get(session_id)
+        now = time.monotonic()
+        if remembered is not None and now < remembered[1]:
+            return remembered[0]
+        queue, last_seen = _route(session_id)
+        if queue is None or last_seen is None:
+            self._queues.pop(session_id, None)
+            return queue
+        live_for = (last_seen - _live_since()).total_seconds()
+        self._queues[session_id] = (queue, now + min(live_for, settings.MASKLOOP_WORKER_HEARTBEAT_SECONDS))
+        return queue
+
+    def forget(self, session_id: int) -> None:
+        self._queues.pop(session_id, None)
 
 
 def orphaned_sessions() -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import cv2
@@ -41,6 +42,8 @@ Notify = Callable[[dict[str, Any]], None]
 
 # Worker-process memory of live sessions (validated against the event log on every use).
 live_sessions = SessionCache(max_sessions=256)
+# The last handled event of a session that has handled none yet (event ids start at 1).
+NO_EVENT = 0
 
 
 @transaction.atomic
@@ -81,8 +84,11 @@ def event_record(
     The same ``client_event_id`` twice in a session is one event: the second call returns
     the first event and ``created=False``, and nothing is applied again.
     """
+    # Outside a transaction the INSERT commits by itself: no BEGIN and COMMIT round trips on the
+    # click's path. Inside one, a savepoint keeps the caller's transaction usable on a duplicate.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             event = InteractionEvent.objects.create(
                 session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
             )
@@ -109,6 +115,7 @@ def session_advance(
         if not pending:
             return []
         state = live_sessions.get(session.id, handled) or _rebuild(session)
+        session.image = state.image
         frames = [_apply(session, state, event, notify) for event in pending]
         now = timezone.now()
         for event in pending:
@@ -127,16 +134,27 @@ def session_lock_for_step(*, session_id: int) -> InteractionSession:
 
     Only the session's own row: its image, class and annotator rows stay free, so the steps of
     other sessions on the same image or class (other annotators, other workers) go on meanwhile.
+    Nor are they read here: a step finds the image in the session's live state (images never
+    change once uploaded), and the class and annotator load when a step needs them (accept).
     """
-    return (
-        InteractionSession.objects.select_for_update(of=("self",))
-        .select_related("image", "label_class", "user")
-        .get(id=session_id)
-    )
+    return InteractionSession.objects.select_for_update(of=("self",)).get(id=session_id)
 
 
-def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionEvent], int | None]:
-    """The session's pending events in log order, and the id of its last handled event.
+def session_warm(*, session_id: int) -> None:
+    """Load an open session's state into this worker's memory ahead of its first step, so the
+    step finds it there (a session opens on the worker that will apply its steps)."""
+    with transaction.atomic():
+        session = session_lock_for_step(session_id=session_id)
+        if session.state != SessionState.OPEN:
+            return
+        _, handled = _pending_and_handled(session)
+        if live_sessions.get(session.id, handled) is None:
+            live_sessions.put(session.id, handled, _rebuild(session))
+
+
+def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionEvent], int]:
+    """The session's pending events in log order, and the id of its last handled event
+    (``NO_EVENT`` if none).
 
     With the session in this worker's memory, one query: the pending events and those from
     the remembered last handled one on (any handled since by another worker shows up there).
@@ -145,24 +163,27 @@ def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionE
     if known is None:
         pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
         handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
-        return pending, handled
+        return pending, handled or NO_EVENT
     rows = list(session.events.filter(Q(status=EventStatus.PENDING) | Q(id__gte=known)).order_by("id"))
     done = [row.id for row in rows if row.status != EventStatus.PENDING]
     pending = [row for row in rows if row.status == EventStatus.PENDING]
-    return pending, max(done) if done else None  # None: the memory does not match, rebuild
+    # No handled event from the remembered one on, though there was one: the memory does not
+    # match the log, and NO_EVENT differs from what it remembers, so the state is rebuilt.
+    return pending, max(done, default=NO_EVENT)
 
 
 def _rebuild(session: InteractionSession) -> LiveState:
     """The session's state from its event log (no model runs: click events hold their masks)."""
     history = session_history(session=session)
+    image = session.image
     mask = history.current_mask
     if mask is None:
-        return LiveState(history=history, mask=_empty(session))
-    return LiveState(history=history, mask=rle.decode(mask))
+        return LiveState(history=history, mask=_empty(image), image=image)
+    return LiveState(history=history, mask=rle.decode(mask), image=image)
 
 
-def _empty(session: InteractionSession) -> np.ndarray:
-    return np.zeros((session.image.height, session.image.width), dtype=bool)
+def _empty(image: ImageAsset) -> np.ndarray:
+    return np.zeros((image.height, image.width), dtype=bool)
 
 
 def _apply(
@@ -314,7 +335,7 @@ def _apply_history_move(
         history.redo()
     before = state.mask
     current = history.current_mask
-    state.mask = _empty(session) if current is None else rle.decode(current)
+    state.mask = _empty(state.image) if current is None else rle.decode(current)
     event.status = EventStatus.APPLIED
     change = patch.diff(before, state.mask)
     return _mask_frame(session, history, event, change, int(np.count_nonzero(state.mask)))

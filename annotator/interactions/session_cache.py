@@ -1,4 +1,4 @@
-"""The worker's memory of live sessions: undo history and decoded current mask.
+"""The worker's memory of live sessions: undo history, decoded current mask and the image row.
 
 An entry is valid only while the session's last handled event (applied or rejected) is still
 the one it was built from; any other worker handling a step in between makes it stale, and the
@@ -13,15 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.images.models import ImageAsset
 from annotator.interactions.history import SessionHistory
 
 
 @dataclass
 class LiveState:
-    """A session's state while events are applied: history plus the (H, W) bool current mask."""
+    """A session's state while events are applied: history, the (H, W) bool current mask, and
+    the session's image (kept with it: images never change once uploaded)."""
 
     history: SessionHistory
     mask: np.ndarray
+    image: ImageAsset
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class _Entry:
     last_event_id: int
     history: SessionHistory
     mask: np.ndarray
+    image: ImageAsset
 
 
 class SessionCache:
@@ -43,7 +47,7 @@ class SessionCache:
             entry = self._entries.get(session_id)
             return None if entry is None else entry.last_event_id
 
-    def get(self, session_id: int, last_event_id: int | None) -> LiveState | None:
+    def get(self, session_id: int, last_event_id: int) -> LiveState | None:
         """A copy of the cached state if it was built up to ``last_event_id``, else None."""
         with self._lock:
             entry = self._entries.get(session_id)
@@ -51,13 +55,14 @@ class SessionCache:
                 return None
             self._entries.move_to_end(session_id)
         history = SessionHistory(steps=list(entry.history.steps), cursor=entry.history.cursor)
-        return LiveState(history=history, mask=entry.mask)
+        return LiveState(history=history, mask=entry.mask, image=entry.image)
 
     def put(self, session_id: int, last_event_id: int, state: LiveState) -> None:
         entry = _Entry(
             last_event_id=last_event_id,
             history=SessionHistory(steps=list(state.history.steps), cursor=state.history.cursor),
             mask=state.mask,
+            image=state.image,
         )
         with self._lock:
             self._entries[session_id] = entry

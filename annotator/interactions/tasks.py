@@ -14,21 +14,30 @@ from annotator.interactions.models import InteractionSession
 from annotator.projects.engines import engine_in_use
 
 
-def _queue(session_id: int) -> str | None:
-    """The session's worker queue (None: the shared queue, and always in embedded mode)."""
+def session_queue(session_id: int, routes: routing.RouteMemory | None = None) -> str | None:
+    """The session's worker queue (None: the shared queue, and always in embedded mode), from
+    ``routes`` when given."""
     if current_app.conf.task_always_eager:
         return None
+    if routes is not None:
+        return routes.queue(session_id)
     return routing.session_route(session_id=session_id)
 
 
 def dispatch_advance(session_id: int) -> None:
     """Have the session's worker apply its pending events."""
-    advance_session.apply_async((session_id,), queue=_queue(session_id))
+    send_advance(session_id, session_queue(session_id))
+
+
+def send_advance(session_id: int, queue: str | None) -> None:
+    """Have the worker of ``queue`` (from ``session_queue``, looked up beforehand) apply the
+    session's pending events."""
+    advance_session.apply_async((session_id,), queue=queue)
 
 
 def dispatch_prepare(session_id: int) -> None:
     """Pin a session that opens to a worker and have that worker prepare the image."""
-    prepare_session_image.apply_async((session_id,), queue=_queue(session_id))
+    prepare_session_image.apply_async((session_id,), queue=session_queue(session_id))
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -48,7 +57,7 @@ def advance_session(self: Task, session_id: int) -> None:
     if clicks:
         learn_from_clicks(session_id, clicks)  # here: the session's decoder copy lives in this process
     if accepted:
-        adapt_class_decoder.apply_async((session_id,), queue=_queue(session_id))
+        adapt_class_decoder.apply_async((session_id,), queue=session_queue(session_id))
 
 
 def _adapts(session_id: int) -> bool:
@@ -61,7 +70,8 @@ def _adapts(session_id: int) -> bool:
 @shared_task(ignore_result=True)
 def prepare_session_image(session_id: int) -> None:
     """Get the session's image ready on a worker (the engine's once-per-image step), so the
-    first click runs only the light per-click step; tell the page when it is ready."""
+    first click runs only the light per-click step; tell the page when it is ready; then load
+    the session's state, which its first step would otherwise rebuild from the log."""
     session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
     if session is None:
         return
@@ -74,6 +84,7 @@ def prepare_session_image(session_id: int) -> None:
         "prepare_ms": round((time.perf_counter() - started) * 1000.0, 3),
     }
     relay.send_to_session(session.id, [ready])
+    services.session_warm(session_id=session.id)
 
 
 @shared_task(ignore_result=True)

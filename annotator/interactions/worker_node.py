@@ -4,7 +4,8 @@
 - when ready: it loads the SAM engines projects use (compiled, when so configured), then
   registers and beats from a background thread; each beat also hands the sessions of silent
   workers, whose clicks would otherwise wait, to live workers;
-- on shutdown: it unregisters and hands its sessions with waiting events to the others.
+- on shutdown: it unregisters, tells its sessions' pages to look their route up again, and
+  hands its sessions with waiting events to the others.
 
 GPU workers must not fork once CUDA is initialised, and should hold one model per process:
 a worker whose SAM device is CUDA refuses the prefork pool (use ``--pool solo`` or ``threads``).
@@ -124,7 +125,7 @@ def _start_heartbeat(**kwargs: Any) -> None:
 def _retire(**kwargs: Any) -> None:
     from django.db import close_old_connections
 
-    from annotator.interactions import routing, tasks
+    from annotator.interactions import relay, routing, tasks
 
     if not _node.name:
         return
@@ -132,7 +133,9 @@ def _retire(**kwargs: Any) -> None:
     if _node.thread is not None:
         _node.thread.join(timeout=5)
     try:
-        for session_id in routing.worker_retire(name=_node.name):
+        retired = routing.worker_retire(name=_node.name)
+        relay.forget_routes(retired.sessions)
+        for session_id in retired.waiting:
             tasks.dispatch_advance(session_id)
     except Exception:  # shutting down anyway: the others' heartbeats pick the sessions up
         logger.exception("could not hand this worker's sessions over")

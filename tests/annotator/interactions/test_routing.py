@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -99,6 +101,61 @@ def test_a_retiring_worker_hands_over_its_sessions_with_waiting_events(project_s
     worker = _worker("a@host")
     InteractionSession.objects.filter(id__in=[waiting.id, idle.id]).update(worker=worker)
     _pending(waiting, "c1")
-    assert routing.worker_retire(name="a@host") == [waiting.id]
+    retired = routing.worker_retire(name="a@host")
+    assert sorted(retired.sessions) == sorted([waiting.id, idle.id])
+    assert retired.waiting == [waiting.id]
     assert not Worker.objects.exists()
     assert InteractionSession.objects.get(id=waiting.id).worker is None
+
+
+def test_a_page_remembers_its_sessions_route_for_one_heartbeat(
+    project_setup: ProjectSetup, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.MASKLOOP_WORKER_HEARTBEAT_SECONDS = 0.2
+    [session] = _sessions(project_setup, 1)
+    _worker("a@host")
+    routes = routing.RouteMemory()
+    assert routes.queue(session.id) == "interactive.a@host"
+    with django_assert_num_queries(0):
+        assert routes.queue(session.id) == "interactive.a@host"
+    time.sleep(0.3)
+    with django_assert_num_queries(1):
+        assert routes.queue(session.id) == "interactive.a@host"
+
+
+def test_a_remembered_route_ends_when_its_worker_would_count_as_silent(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
+    settings.MASKLOOP_WORKER_HEARTBEAT_SECONDS = 60.0
+    settings.MASKLOOP_WORKER_TIMEOUT_SECONDS = 10.0
+    [session] = _sessions(project_setup, 1)
+    _worker("a@host", silent_for=9.8)  # its last beat: 0.2 s before it counts as silent
+    routes = routing.RouteMemory()
+    assert routes.queue(session.id) == "interactive.a@host"
+    _worker("b@host")
+    assert routes.queue(session.id) == "interactive.a@host"
+    time.sleep(0.3)
+    assert routes.queue(session.id) == "interactive.b@host"
+    assert InteractionSession.objects.get(id=session.id).worker.name == "b@host"
+
+
+def test_a_forgotten_route_is_looked_up_again(project_setup: ProjectSetup, settings: Any) -> None:
+    settings.MASKLOOP_WORKER_HEARTBEAT_SECONDS = 60.0
+    [session] = _sessions(project_setup, 1)
+    _worker("a@host")
+    routes = routing.RouteMemory()
+    assert routes.queue(session.id) == "interactive.a@host"
+    _worker("b@host")
+    routing.worker_retire(name="a@host")
+    assert routes.queue(session.id) == "interactive.a@host"  # not told yet
+    routes.forget(session.id)
+    assert routes.queue(session.id) == "interactive.b@host"
+
+
+def test_without_a_live_worker_nothing_is_remembered(project_setup: ProjectSetup, settings: Any) -> None:
+    settings.MASKLOOP_WORKER_HEARTBEAT_SECONDS = 60.0
+    [session] = _sessions(project_setup, 1)
+    routes = routing.RouteMemory()
+    assert routes.queue(session.id) is None
+    _worker("a@host")
+    assert routes.queue(session.id) == "interactive.a@host"
