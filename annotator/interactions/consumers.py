@@ -90,13 +90,13 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await self.session_event(message)
 
     async def open_session(self, message: protocol.OpenSession) -> None:
-        snapshot = await self._open(message)
+        snapshot, queue = await self._open(message)
         session_id = snapshot["session_id"]
         await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
         await self.send_json(snapshot)
-        self._dispatch(tasks.dispatch_prepare, session_id)
+        self._dispatch(functools.partial(tasks.send_prepare, queue=queue), session_id)
 
     async def session_event(self, event: protocol.SessionEvent) -> None:
         info = self.sessions.get(event.session_id)
@@ -161,12 +161,14 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["payload"])
 
     @database_sync_to_async
-    def _open(self, message: protocol.OpenSession) -> dict[str, Any]:
+    def _open(self, message: protocol.OpenSession) -> tuple[dict[str, Any], str | None]:
+        """Open the session; returns its snapshot and the queue of the worker it is pinned to
+        (remembered for its clicks)."""
         image = image_get(project_id=self.project_id, image_id=message.image_id)
         label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
         user = self.scope["user"]
         session = services.session_open(user=user, image=image, label_class=label_class)
-        return selectors.session_snapshot(session=session)
+        return selectors.session_snapshot(session=session), tasks.session_queue(session.id, self.routes)
 
     @database_sync_to_async
     def _record(self, event: protocol.SessionEvent) -> tuple[bool, str, str | None]:

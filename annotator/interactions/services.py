@@ -140,16 +140,23 @@ def session_lock_for_step(*, session_id: int) -> InteractionSession:
     return InteractionSession.objects.select_for_update(of=("self",)).get(id=session_id)
 
 
-def session_warm(*, session_id: int) -> None:
+def session_warm(*, session_id: int) -> InteractionSession | None:
     """Load an open session's state into this worker's memory ahead of its first step, so the
-    step finds it there (a session opens on the worker that will apply its steps)."""
+    step finds it there (a session opens on the worker that will apply its steps); returns the
+    session with its image (None: no such session)."""
     with transaction.atomic():
-        session = session_lock_for_step(session_id=session_id)
-        if session.state != SessionState.OPEN:
-            return
+        session = (
+            InteractionSession.objects.select_for_update(of=("self",))
+            .select_related("image")
+            .filter(id=session_id)
+            .first()
+        )
+        if session is None or session.state != SessionState.OPEN:
+            return session
         _, handled = _pending_and_handled(session)
         if live_sessions.get(session.id, handled) is None:
             live_sessions.put(session.id, handled, _rebuild(session))
+    return session
 
 
 def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionEvent], int]:

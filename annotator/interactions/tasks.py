@@ -35,9 +35,10 @@ def send_advance(session_id: int, queue: str | None) -> None:
     advance_session.apply_async((session_id,), queue=queue)
 
 
-def dispatch_prepare(session_id: int) -> None:
-    """Pin a session that opens to a worker and have that worker prepare the image."""
-    prepare_session_image.apply_async((session_id,), queue=session_queue(session_id))
+def send_prepare(session_id: int, queue: str | None) -> None:
+    """Have the worker of ``queue`` (from ``session_queue``, which pins a session that opens to
+    a worker) prepare the session and its image."""
+    prepare_session_image.apply_async((session_id,), queue=queue)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -69,10 +70,10 @@ def _adapts(session_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def prepare_session_image(session_id: int) -> None:
-    """Get the session's image ready on a worker (the engine's once-per-image step), so the
-    first click runs only the light per-click step; tell the page when it is ready; then load
-    the session's state, which its first step would otherwise rebuild from the log."""
-    session = InteractionSession.objects.select_related("image").filter(id=session_id).first()
+    """Get a session that opens ready on its worker: its state loaded from the log, and the
+    image's once-per-image step done (the engine's), so the first click runs only the light
+    per-click step; then tell the page it is ready."""
+    session = services.session_warm(session_id=session_id)
     if session is None:
         return
     started = time.perf_counter()
@@ -84,7 +85,6 @@ def prepare_session_image(session_id: int) -> None:
         "prepare_ms": round((time.perf_counter() - started) * 1000.0, 3),
     }
     relay.send_to_session(session.id, [ready])
-    services.session_warm(session_id=session.id)
 
 
 @shared_task(ignore_result=True)
