@@ -134,9 +134,9 @@ def _retire(**kwargs: Any) -> None:
         _node.thread.join(timeout=5)
     try:
         retired = routing.worker_retire(name=_node.name)
-        relay.forget_routes(retired.sessions)
         for session_id in retired.waiting:
             tasks.dispatch_advance(session_id)
+        relay.forget_routes(retired.sessions)
     except Exception:  # shutting down anyway: the others' heartbeats pick the sessions up
         logger.exception("could not hand this worker's sessions over")
     finally:
