@@ -4,11 +4,12 @@ It authenticates (session cookie, Origin checked by AllowedHostsOriginValidator 
 checks project membership, validates every frame, records events through the service and
 dispatches the task. It never runs a model and never writes the ORM itself.
 
-Dispatching is not awaited by the frame's handler: a consumer handles one message at a time,
-so in the embedded set-up, where the task runs in this process, the frames the task relays
+In the embedded set-up, where the task runs in this process, dispatching is not awaited by
+the frame's handler: a consumer handles one message at a time, so the frames the task relays
 (the mask) could only go out once the handler returned, after everything the task does once
-the mask is sent (online adaptation's bookkeeping, Celery's own). For the same reason relayed
-frames skip Channels' per-message database clean-up (``dispatch``).
+the mask is sent (online adaptation's bookkeeping, Celery's own). Where tasks run on workers,
+a click's step is published in the same call to the database thread as its insert. For the
+same reason relayed frames skip Channels' per-message database clean-up (``dispatch``).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(relay.session_group(info.session_id), self.channel_name)
             self.sessions[info.session_id] = info
         protocol.check_inside(event, width=info.width, height=info.height)
-        created, status, queue = await self._record(event)
+        created, status, started = await self._record(event)
         await self.send_json(
             {
                 "type": "ack",
@@ -118,8 +119,12 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 "status": status,
             }
         )
-        if created:
-            self._dispatch(functools.partial(tasks.send_advance, queue=queue), event.session_id)
+        if not created:
+            return
+        if started is None:
+            self._dispatch(tasks.dispatch_advance, event.session_id)
+        elif not started:
+            await self._dispatch_failed(event.session_id)
 
     def _dispatch(self, dispatch: Callable[[int], None], session_id: int) -> None:
         """Start a task's dispatch for the session and return (see the module's docstring).
@@ -134,14 +139,17 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await database_sync_to_async(dispatch)(session_id)
         except Exception:  # the broker is away: the event stays pending in the log
             logger.exception("could not start the step of session %s", session_id)
-            await self.send_json(
-                {
-                    "type": "error",
-                    "code": "dispatch_failed",
-                    "detail": "The step is saved but could not be started; it runs with your next one.",
-                    "session_id": session_id,
-                }
-            )
+            await self._dispatch_failed(session_id)
+
+    async def _dispatch_failed(self, session_id: int) -> None:
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "dispatch_failed",
+                "detail": "The step is saved but could not be started; it runs with your next one.",
+                "session_id": session_id,
+            }
+        )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels closes stale database connections before every message, on its one
@@ -171,12 +179,15 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         return selectors.session_snapshot(session=session), tasks.session_queue(session.id, self.routes)
 
     @database_sync_to_async
-    def _record(self, event: protocol.SessionEvent) -> tuple[bool, str, str | None]:
-        """Record the event; returns (created, its status, the queue of the session's worker).
+    def _record(self, event: protocol.SessionEvent) -> tuple[bool, str, bool | None]:
+        """Record the event and start its step; returns (created, its status, whether the step
+        started: None where it runs in this process, started by ``_dispatch`` after the ack).
 
-        The queue is looked up here, in the same call to the database thread as the event's
-        insert, rather than in the dispatch's: one hop to that thread fewer per click; and it
-        is mostly remembered from the session's last click (``routing.RouteMemory``)."""
+        A step that runs on a worker is published here, in the same call to the database thread
+        as the event's insert (one hop to that thread per click), to the queue of the session's
+        worker, mostly remembered from its last click (``routing.RouteMemory``). The ack still
+        reaches the page first: the consumer relays the worker's frames only once this handler
+        has returned."""
         if event.kind == "accept" and "class_id" in event.payload:
             label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
         recorded, created = services.event_record(
@@ -186,11 +197,14 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             payload=event.payload,
             seq=event.seq,
         )
-        return (
-            created,
-            recorded.status,
-            tasks.session_queue(event.session_id, self.routes) if created else None,
-        )
+        if not created or tasks.runs_in_process():
+            return created, recorded.status, None
+        try:
+            tasks.send_advance(event.session_id, tasks.session_queue(event.session_id, self.routes))
+        except Exception:  # the broker is away: the event stays pending in the log
+            logger.exception("could not start the step of session %s", event.session_id)
+            return True, recorded.status, False
+        return True, recorded.status, True
 
     @staticmethod
     def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:

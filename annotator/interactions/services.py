@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
 from annotator.images.models import ImageAsset
+from annotator.interactions import step_queries
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, SessionState
 from annotator.interactions.selectors import session_history
 from annotator.interactions.session_cache import LiveState, SessionCache
@@ -98,11 +99,7 @@ def session_advance(
         state = live_sessions.get(session.id, handled) or _rebuild(session)
         session.image = state.image
         frames = [apply_event(session, state, event, notify) for event in pending]
-        now = timezone.now()
-        for event in pending:
-            event.applied_at = now
-            event.applied_by = worker
-            event.save(update_fields=["status", "result", "error", "engine_ms", "applied_at", "applied_by"])
+        step_queries.events_mark_applied(pending, applied_at=timezone.now(), worker=worker)
     if session.state == SessionState.OPEN:
         live_sessions.put(session.id, pending[-1].id, state)
     else:
@@ -118,7 +115,7 @@ def session_lock_for_step(*, session_id: int) -> InteractionSession:
     Nor are they read here: a step finds the image in the session's live state (images never
     change once uploaded), and the class and annotator load when a step needs them (accept).
     """
-    return InteractionSession.objects.select_for_update(of=("self",)).get(id=session_id)
+    return step_queries.session_lock(session_id)
 
 
 def session_warm(*, session_id: int) -> InteractionSession | None:
@@ -152,7 +149,7 @@ def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionE
         pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
         handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
         return pending, handled or NO_EVENT
-    rows = list(session.events.filter(Q(status=EventStatus.PENDING) | Q(id__gte=known)).order_by("id"))
+    rows = step_queries.events_pending_or_from(session.id, known)
     done = [row.id for row in rows if row.status != EventStatus.PENDING]
     pending = [row for row in rows if row.status == EventStatus.PENDING]
     # No handled event from the remembered one on, though there was one: the memory does not

@@ -14,10 +14,15 @@ from annotator.interactions.models import InteractionSession
 from annotator.projects.engines import engine_in_use
 
 
+def runs_in_process() -> bool:
+    """Whether tasks run in the calling process (the embedded set-up), not on workers."""
+    return bool(current_app.conf.task_always_eager)
+
+
 def session_queue(session_id: int, routes: routing.RouteMemory | None = None) -> str | None:
     """The session's worker queue (None: the shared queue, and always in embedded mode), from
     ``routes`` when given."""
-    if current_app.conf.task_always_eager:
+    if runs_in_process():
         return None
     if routes is not None:
         return routes.queue(session_id)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import torch
 
+from annotator.adaptation import runtime as adaptation_runtime
 from annotator.interactions import embedding_store, engine_runtime
 from annotator.projects.engines import checkpoint_path
 from inference.engines.sam.checkpoint import load_weights
@@ -30,18 +31,26 @@ def weights_dir(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fresh_worker() -> Iterator[None]:
-    """A worker process's engine, image cache and store start empty, as in a new process."""
-    caches = (
+    """A worker process's engine, image cache, store and adapted decoders start empty, as in a
+    new process (on SQLite, ids come back after each test's rollback: a decoder or session copy
+    remembered under an id from an earlier test would answer for this one's)."""
+
+    caches = (  # the process's own caches, whatever a test patches in their place meanwhile
         engine_runtime.engine_for,
         engine_runtime.base_engine,
         engine_runtime.prepared_cache,
         embedding_store.embedding_store,
     )
-    for cached in caches:
-        cached.cache_clear()
+
+    def clear() -> None:
+        for cached in caches:
+            cached.cache_clear()
+        adaptation_runtime._loaded.clear()
+        adaptation_runtime._sessions.clear()
+
+    clear()
     yield
-    for cached in caches:
-        cached.cache_clear()
+    clear()
 
 
 @pytest.fixture

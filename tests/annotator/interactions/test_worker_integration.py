@@ -11,8 +11,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
+from kombu.exceptions import OperationalError
 
-from annotator.interactions import engine_runtime
+from annotator.interactions import engine_runtime, tasks
 from annotator.interactions.models import EventStatus, InteractionEvent
 from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
 from tests.conftest import ProjectSetup
@@ -56,4 +57,43 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     # The engine ran in the worker process, not here, and the mask travelled through Redis.
     assert engine_runtime.prepared_cache().misses == misses_here
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    await comm.disconnect()
+
+
+async def test_a_click_whose_step_the_broker_refuses_is_kept_and_runs_with_the_next(
+    project_setup: ProjectSetup, worker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, the consumer publishes a click's step in the call that records it: a
+    broker that refuses it costs the page an error frame after the ack, not the click."""
+    image, scene = await sync_to_async(upload_scene)(project_setup.project, project_setup.admin, seed=3)
+    ys, xs = scene.masks[0].nonzero()
+    enqueue = tasks.advance_session.apply_async
+    refusals = iter([OperationalError("the broker is away")])
+
+    def broker(*args: Any, **kwargs: Any) -> Any:
+        refusal = next(refusals, None)
+        if refusal is not None:
+            raise refusal
+        return enqueue(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.advance_session, "apply_async", broker)
+    cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
+    comm = communicator(project_setup.project.id, cookie)
+    assert (await comm.connect())[0]
+    await comm.receive_json_from()
+    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    inside = {"x": float(xs.mean()), "y": float(ys.mean()), "positive": True}
+    await comm.send_json_to(
+        {"type": "click", "session_id": session["session_id"], "event_id": "k1", **inside}
+    )
+    error, seen = await receive_until(comm, "error", timeout=30)
+    assert error["code"] == "dispatch_failed" and "saved" in error["detail"]
+    assert "ack" in [f["type"] for f in seen]
+    kept = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id="k1")
+    assert kept.status == EventStatus.PENDING
+    await comm.send_json_to({"type": "click", "event_id": "k2", **inside, "positive": False})
+    first, _ = await receive_until(comm, "mask", timeout=30)
+    second, _ = await receive_until(comm, "mask", timeout=30)
+    assert (first["event_id"], second["event_id"]) == ("k1", "k2") and second["step"] == 2
     await comm.disconnect()
