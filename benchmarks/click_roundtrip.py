@@ -9,11 +9,13 @@ for that click (``engine_ms``), so platform overhead = round trip - engine time,
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/maskloop_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python benchmarks/click_roundtrip.py --mode redis --clicks 200
 
-``--arms off,on`` makes one project per arm on the same server (online adaptation switched off,
-or on with the seed's complete method) and alternates objects between them, so both arms are
-measured in one run under the same load; ``--think-ms`` is the annotator's pause before each
-click (not timed). ``--compile`` has the server run SAM's decoder compiled by TorchInductor
-(``MASKLOOP_SAM_COMPILE``; it compiles while the benchmark uploads its image).
+The server runs as deployed (``DJANGO_DEBUG`` off, so its database cursors record nothing;
+``--debug`` for the development default). ``--arms off,on`` makes one project per arm on the
+same server (online adaptation switched off, or on with the seed's complete method) and
+alternates objects between them, so both arms are measured in one run under the same load;
+``--think-ms`` is the annotator's pause before each click (not timed). ``--compile`` has the
+server run SAM's decoder compiled by TorchInductor (``MASKLOOP_SAM_COMPILE``; it compiles while
+the benchmark uploads its image).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import io
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -236,6 +239,11 @@ def main() -> None:
         action="store_true",
         help="SAM: the server runs the compiled decoder (MASKLOOP_SAM_COMPILE)",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="serve with DJANGO_DEBUG on (the development default: every query is recorded)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw per-click records here")
     args = parser.parse_args()
     arms = args.arms.split(",")
@@ -246,6 +254,9 @@ def main() -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
     env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
     env["MASKLOOP_SAM_COMPILE"] = "true" if args.compile else "false"
+    # As deployed (docker/.env.example): DEBUG off, so the database cursors record nothing.
+    env["DJANGO_DEBUG"] = "true" if args.debug else "false"
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     if args.mode == "embedded":
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)

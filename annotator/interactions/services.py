@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -80,9 +80,15 @@ def event_record(
         return existing, False
 
 
-def session_advance(
-    *, session_id: int, worker: str = "", notify: Notify | None = None
-) -> list[dict[str, Any]]:
+class Advanced(NamedTuple):
+    """What a step did: the frames for the session's pages, and the session (None: there was
+    nothing to apply)."""
+
+    frames: list[dict[str, Any]]
+    session: InteractionSession | None
+
+
+def session_advance(*, session_id: int, worker: str = "", notify: Notify | None = None) -> Advanced:
     """Apply the session's pending events in log order; returns the frames for its pages.
 
     The session row is locked while it runs, so two workers never apply the same event, and a
@@ -95,7 +101,7 @@ def session_advance(
         session = session_lock_for_step(session_id=session_id)
         pending, handled = _pending_and_handled(session)
         if not pending:
-            return []
+            return Advanced([], None)
         state = live_sessions.get(session.id, handled) or _rebuild(session)
         session.image = state.image
         frames = [apply_event(session, state, event, notify) for event in pending]
@@ -104,7 +110,7 @@ def session_advance(
         live_sessions.put(session.id, pending[-1].id, state)
     else:
         live_sessions.discard(session.id)
-    return frames
+    return Advanced(frames, session)
 
 
 def session_lock_for_step(*, session_id: int) -> InteractionSession:

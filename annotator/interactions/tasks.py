@@ -49,7 +49,7 @@ def send_prepare(session_id: int, queue: str | None) -> None:
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def advance_session(self: Task, session_id: int) -> None:
     """Apply the session's pending events in order and push the results to its pages."""
-    messages = services.session_advance(
+    messages, session = services.session_advance(
         session_id=session_id,
         worker=self.request.hostname or "",
         notify=lambda frame: relay.send_to_session(session_id, [frame]),
@@ -57,7 +57,7 @@ def advance_session(self: Task, session_id: int) -> None:
     relay.send_to_session(session_id, messages)
     clicks = sum(1 for m in messages if m["type"] == "mask" and m.get("kind") == "click")
     accepted = any(m["type"] == "accepted" for m in messages)
-    if not (clicks or accepted) or not _adapts(session_id):
+    if not (clicks or accepted) or session is None or not _adapts(session):
         return
     # After the page has its answer: the decoders learn off the critical path.
     if clicks:
@@ -66,11 +66,9 @@ def advance_session(self: Task, session_id: int) -> None:
         adapt_class_decoder.apply_async((session_id,), queue=session_queue(session_id))
 
 
-def _adapts(session_id: int) -> bool:
-    """Whether an accepted session adapts its class decoder (SAM on the plain pipeline)."""
-    return InteractionSession.objects.filter(
-        id=session_id, engine__startswith="sam_", pipeline="plain"
-    ).exists()
+def _adapts(session: InteractionSession) -> bool:
+    """Whether the session's decoders adapt (SAM on the plain pipeline)."""
+    return session.engine.startswith("sam_") and session.pipeline == "plain"
 
 
 @shared_task(ignore_result=True)

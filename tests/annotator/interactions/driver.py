@@ -45,7 +45,7 @@ class Driver:
 
     def advance(self) -> list[dict]:
         """Apply the pending events, as the worker's task does; the page's mask follows."""
-        frames = services.session_advance(session_id=self.session.id)
+        frames = services.session_advance(session_id=self.session.id).frames
         self.show(frames)
         return frames
 

@@ -240,9 +240,9 @@ async def test_the_mask_goes_out_before_the_task_has_finished_its_work_after_it(
     waited_in_vain: list[bool] = []
     after_mask = tasks._adapts
 
-    def slow_after_mask(session_id: int) -> bool:
+    def slow_after_mask(session: InteractionSession) -> bool:
         waited_in_vain.append(not page_has_mask.wait(timeout=10))
-        return after_mask(session_id)
+        return after_mask(session)
 
     monkeypatch.setattr(tasks, "_adapts", slow_after_mask)
     comm, session = await opened(live)

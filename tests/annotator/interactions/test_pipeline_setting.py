@@ -49,7 +49,7 @@ def test_a_session_runs_the_projects_pipeline_and_the_page_says_which(project_se
         payload={"x": float(xs.mean()), "y": float(ys.mean()), "positive": True},
         seq=1,
     )
-    [frame] = services.session_advance(session_id=session.id)
+    [frame] = services.session_advance(session_id=session.id).frames
     assert frame["type"] == "mask" and frame["area"] > 0.8 * scene.masks[0].sum()
     # The stages wrap the process's one engine: the model behind them is loaded once.
     wrapped = engine_runtime.engine_for("grabcut", "crop+merge")

@@ -56,7 +56,7 @@ def test_a_focus_step_previews_the_global_mask_before_its_refined_mask(project_s
             seq=step,
         )
         sent: list[dict[str, Any]] = []
-        [frame] = services.session_advance(session_id=session.id, notify=sent.append)
+        [frame] = services.session_advance(session_id=session.id, notify=sent.append).frames
         for preview in sent:  # what the page shows while the focus view runs
             assert preview["type"] == "preview" and preview["event_id"] == frame["event_id"] == f"c{step}"
             paint(page, preview["patch"], "after")

@@ -37,7 +37,7 @@ class Page:
             payload=payload,
             seq=self.count,
         )
-        [frame] = services.session_advance(session_id=self.session.id)
+        [frame] = services.session_advance(session_id=self.session.id).frames
         if frame["type"] == "mask" and frame["patch"]["after"] is not None:
             x, y, w, h = frame["patch"]["bbox"]
             self.mask[y : y + h, x : x + w] = rle.decode(frame["patch"]["after"])

@@ -33,7 +33,7 @@ def click_once(setup: ProjectSetup, user: Any, image: Any) -> dict[str, Any]:
         payload={"x": 20, "y": 20, "positive": True},
         seq=1,
     )
-    frames = services.session_advance(session_id=session.id)
+    frames = services.session_advance(session_id=session.id).frames
     assert frames and frames[0]["type"] == "mask"
     return frames[0]
 

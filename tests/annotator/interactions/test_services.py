@@ -104,7 +104,7 @@ def test_the_same_event_id_twice_is_recorded_and_applied_once(project_setup: Pro
         session_id=driver.session.id, client_event_id="same", kind="click", payload=payload, seq=9
     )
     assert not created and event.status == EventStatus.APPLIED
-    assert services.session_advance(session_id=driver.session.id) == []
+    assert services.session_advance(session_id=driver.session.id).frames == []
     assert len(first) == 1
     assert InteractionEvent.objects.filter(session=driver.session).count() == 1
 

@@ -69,7 +69,7 @@ def test_a_step_goes_on_while_another_annotator_steps_on_the_same_image_and_clas
         seq=1,
     )
     with step_in_progress(first.session.id), lock_timeout(2000):
-        [frame] = services.session_advance(session_id=second.session.id)
+        [frame] = services.session_advance(session_id=second.session.id).frames
         assert frame["type"] == "mask"
         with pytest.raises(OperationalError, match="lock timeout"):
             with transaction.atomic():  # the first session itself is held until its step ends

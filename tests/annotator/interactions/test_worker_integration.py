@@ -83,10 +83,8 @@ async def test_a_click_whose_step_the_broker_refuses_is_kept_and_runs_with_the_n
     await comm.receive_json_from()
     await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
     session, _ = await receive_until(comm, "session")
-    inside = {"x": float(xs.mean()), "y": float(ys.mean()), "positive": True}
-    await comm.send_json_to(
-        {"type": "click", "session_id": session["session_id"], "event_id": "k1", **inside}
-    )
+    inside = {"session_id": session["session_id"], "x": float(xs.mean()), "y": float(ys.mean())}
+    await comm.send_json_to({"type": "click", "event_id": "k1", **inside, "positive": True})
     error, seen = await receive_until(comm, "error", timeout=30)
     assert error["code"] == "dispatch_failed" and "saved" in error["detail"]
     assert "ack" in [f["type"] for f in seen]
