@@ -1,26 +1,31 @@
 """The statements of a step that run on every click, written out once instead of built per call.
 
-On the click's path the ORM's building of a query costs more than the database's answer: on two
-shared cores, 1.6 ms for the step's locking read against 0.5 ms for the same SQL through the
-cursor, 1.9 against 0.3 ms for the read of the pending events (BENCHMARKS, issue 4, session 12).
-The SQL here is the ORM's own, written out once per database: names come from the models'
-``_meta``, ``FOR UPDATE`` only where the database has it (SQLite locks the whole file on write
-instead). Rows become models through ``Model.raw``, so every field's conversion from the
-database is the ORM's, and written values go through each field's ``get_db_prep_save``.
+On the click's path the ORM's building of a query costs more than the database's answer: the
+step's locking read takes about half the time, and the read of its pending events about a third,
+written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, session 12). The SQL is
+the ORM's own, written out once per database: names come from the models' ``_meta``, and
+``FOR UPDATE`` only where the database has it (SQLite locks the whole file on write instead).
+Rows are converted and loaded as the ORM does it (each column's backend and field converters,
+then ``Model.from_db``), and written values go through each field's ``get_db_prep_save``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection
-from django.db.models import Field
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
+from django.db.models.expressions import Col
 from django.db.transaction import TransactionManagementError
 
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession
+
+M = TypeVar("M", bound=Model)
+Converter = Callable[[Any, Col, BaseDatabaseWrapper], Any]
 
 # What applying an event writes back to its row.
 APPLIED_FIELDS = ("status", "result", "error", "engine_ms", "applied_at", "applied_by")
@@ -65,12 +70,43 @@ def _applied_sql(vendor: str) -> str:
     return f"UPDATE {_q(InteractionEvent._meta.db_table)} SET {assignments} WHERE {_q('id')} = %s"
 
 
+@functools.cache
+def _loading(
+    model: type[Model], database: BaseDatabaseWrapper
+) -> tuple[list[str], list[tuple[int, Converter, Col]]]:
+    """The model's field names in column order, and each column's conversions from the
+    database: the backend's, then the field's (``from_db_value``), the order the ORM applies."""
+    converters = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        for convert in database.ops.get_db_converters(column) + field.get_db_converters(database):
+            converters.append((index, convert, column))
+    return [field.attname for field in model._meta.concrete_fields], converters
+
+
+def _select(model: type[M], sql: str, params: list[Any]) -> list[M]:
+    """The model's rows that ``sql`` (selecting all its columns in order) finds, converted and
+    loaded as the ORM loads them (``Model.from_db``)."""
+    database = connections[DEFAULT_DB_ALIAS]  # this thread's connection (``connection`` proxies it)
+    names, converters = _loading(model, database)
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    loaded = []
+    for row in rows:
+        values = list(row)
+        for index, convert, column in converters:
+            values[index] = convert(values[index], column, database)
+        loaded.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
+    return loaded
+
+
 def session_lock(session_id: int) -> InteractionSession:
     """The session, its row locked until the caller's transaction ends (raises
     ``InteractionSession.DoesNotExist`` where there is none)."""
     if not connection.in_atomic_block:
         raise TransactionManagementError("session_lock locks a row: call it inside a transaction.")
-    rows = list(InteractionSession.objects.raw(_lock_sql(connection.vendor), [session_id]))
+    rows = _select(InteractionSession, _lock_sql(connection.vendor), [session_id])
     if not rows:
         raise InteractionSession.DoesNotExist(f"No interaction session {session_id}.")
     return rows[0]
@@ -79,7 +115,7 @@ def session_lock(session_id: int) -> InteractionSession:
 def events_pending_or_from(session_id: int, first_id: int) -> list[InteractionEvent]:
     """The session's pending events and its events from ``first_id`` on, in log order."""
     params = [session_id, EventStatus.PENDING.value, first_id]
-    return list(InteractionEvent.objects.raw(_events_sql(connection.vendor), params))
+    return _select(InteractionEvent, _events_sql(connection.vendor), params)
 
 
 def events_mark_applied(events: Sequence[InteractionEvent], *, applied_at: datetime, worker: str) -> None:

@@ -1,0 +1,72 @@
+"""The step's written-out statements load and write rows exactly as the ORM does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Model
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+
+from annotator.interactions import services, step_queries
+from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession
+from tests.annotator.interactions.driver import Driver
+from tests.conftest import ProjectSetup
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(instance: Model) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_the_step_reads_a_session_and_its_events_as_the_orm_loads_them(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    driver.robot_click(driver.scene.masks[0])
+    driver.robot_click(driver.scene.masks[0])
+    services.event_record(
+        session_id=driver.session.id, client_event_id="p", kind="undo", payload={}, seq=3
+    )  # still pending
+    with transaction.atomic():
+        locked = step_queries.session_lock(driver.session.id)
+    assert fields(locked) == fields(InteractionSession.objects.get(id=driver.session.id))
+    events = list(InteractionEvent.objects.filter(session_id=driver.session.id).order_by("id"))
+    second = events[1].id
+    read = step_queries.events_pending_or_from(driver.session.id, second)
+    assert [fields(event) for event in read] == [fields(event) for event in events[1:]]
+    assert isinstance(read[0].payload, dict) and isinstance(read[0].result, dict)
+    assert read[0].applied_at is not None and timezone.is_aware(read[0].applied_at)
+    assert [event.status for event in read] == [EventStatus.APPLIED, EventStatus.PENDING]
+
+
+def test_applied_events_are_written_back_as_the_orm_would_save_them(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=1, seed=1)
+    services.event_record(
+        session_id=driver.session.id,
+        client_event_id="c",
+        kind="click",
+        payload={"x": 3, "y": 4, "positive": True},
+        seq=1,
+    )
+    [event] = list(InteractionEvent.objects.filter(session_id=driver.session.id))
+    event.status = EventStatus.APPLIED
+    event.result = {"mask": {"size": [150, 200], "counts": "PX`0"}, "note": "ünïcode"}
+    event.engine_ms = 12.5
+    now = timezone.now()
+    with transaction.atomic():
+        step_queries.events_mark_applied([event], applied_at=now, worker="w1@host")
+    saved = InteractionEvent.objects.get(id=event.id)
+    assert (saved.status, saved.result, saved.engine_ms) == (EventStatus.APPLIED, event.result, 12.5)
+    assert (saved.applied_at, saved.applied_by) == (now, "w1@host")
+    assert saved.payload == {"x": 3, "y": 4, "positive": True}  # not written, not touched
+
+
+@pytest.mark.django_db(transaction=True)  # outside the test's own transaction
+def test_locking_a_session_needs_a_transaction_and_a_session(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=1, seed=1)
+    with pytest.raises(TransactionManagementError):
+        step_queries.session_lock(driver.session.id)
+    with transaction.atomic(), pytest.raises(InteractionSession.DoesNotExist):
+        step_queries.session_lock(driver.session.id + 1000)
