@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 import torch
+from kombu.exceptions import OperationalError
 
 from annotator.adaptation import runtime as adaptation_runtime
-from annotator.interactions import embedding_store, engine_runtime
+from annotator.interactions import embedding_store, engine_runtime, tasks
 from annotator.projects.engines import checkpoint_path
 from inference.engines.sam.checkpoint import load_weights
 from inference.engines.sam.engine import SamEngine
@@ -68,3 +69,18 @@ def sam_project(setup: ProjectSetup) -> Any:
     setup.project.engine = "sam_vit_b"
     setup.project.save()
     return setup.project
+
+
+@pytest.fixture
+def broker_refuses_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The broker refuses the next step's publish (as when Redis is away), then takes them again."""
+    enqueue = tasks.advance_session.apply_async
+    refusals = iter([OperationalError("the broker is away")])
+
+    def broker(*args: Any, **kwargs: Any) -> Any:
+        refusal = next(refusals, None)
+        if refusal is not None:
+            raise refusal
+        return enqueue(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.advance_session, "apply_async", broker)

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from annotator.interactions import tasks
 from annotator.interactions.models import InteractionEvent, InteractionSession
@@ -253,20 +252,9 @@ async def test_the_mask_goes_out_before_the_task_has_finished_its_work_after_it(
     assert waited_in_vain == [False]
 
 
-async def test_a_step_that_cannot_be_dispatched_is_kept_and_runs_with_the_next(
-    live: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("broker_refuses_once")
+async def test_a_step_that_cannot_be_dispatched_is_kept_and_runs_with_the_next(live: dict[str, Any]) -> None:
     comm, session = await opened(live)
-    enqueue = tasks.advance_session.apply_async
-    refusals = iter([OperationalError("the broker is away")])
-
-    def broker(*args: Any, **kwargs: Any) -> Any:
-        refusal = next(refusals, None)
-        if refusal is not None:
-            raise refusal
-        return enqueue(*args, **kwargs)
-
-    monkeypatch.setattr(tasks.advance_session, "apply_async", broker)
     await comm.send_json_to(click(session, "c1", *live["inside"]))
     error, seen = await receive_until(comm, "error")
     assert error["code"] == "dispatch_failed" and "saved" in error["detail"]

@@ -22,9 +22,8 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, Worker
-from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
+from tests.annotator.interactions.wsclient import open_page, receive_until
 from tests.conftest import ProjectSetup
-from tests.factories import upload_scene
 from tests.worker_process import WorkerProcess, celery_workers
 
 pytestmark = [
@@ -75,13 +74,7 @@ class Page:
 
     @classmethod
     async def open(cls, setup: ProjectSetup, seed: int) -> Page:
-        image, scene = await sync_to_async(upload_scene)(setup.project, setup.admin, seed=seed)
-        cookie = await database_sync_to_async(session_cookie)(setup.annotator)
-        comm = communicator(setup.project.id, cookie)
-        assert (await comm.connect())[0]
-        await comm.receive_json_from()
-        await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
-        session, _ = await receive_until(comm, "session")
+        comm, session, scene = await open_page(setup, seed)
         await receive_until(comm, "ready", timeout=30)
         return cls(comm, session["session_id"], scene.masks[0])
 

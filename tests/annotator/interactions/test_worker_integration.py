@@ -8,16 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
-from annotator.interactions import engine_runtime, tasks
+from annotator.interactions import engine_runtime
 from annotator.interactions.models import EventStatus, InteractionEvent
-from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
+from tests.annotator.interactions.wsclient import open_page, receive_until
 from tests.conftest import ProjectSetup
-from tests.factories import upload_scene
 from tests.worker_process import celery_worker
 
 pytestmark = [
@@ -37,14 +34,8 @@ def worker(transactional_db: None) -> Any:
 async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     project_setup: ProjectSetup, worker: str
 ) -> None:
-    image, scene = await sync_to_async(upload_scene)(project_setup.project, project_setup.admin, seed=3)
+    comm, session, scene = await open_page(project_setup, seed=3)
     ys, xs = scene.masks[0].nonzero()
-    cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
-    comm = communicator(project_setup.project.id, cookie)
-    assert (await comm.connect())[0]
-    await comm.receive_json_from()
-    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
-    session, _ = await receive_until(comm, "session")
     misses_here = engine_runtime.prepared_cache().misses
     await comm.send_json_to(
         {"type": "click", "session_id": session["session_id"], "event_id": "w1",
@@ -60,29 +51,14 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     await comm.disconnect()
 
 
+@pytest.mark.usefixtures("broker_refuses_once")
 async def test_a_click_whose_step_the_broker_refuses_is_kept_and_runs_with_the_next(
-    project_setup: ProjectSetup, worker: str, monkeypatch: pytest.MonkeyPatch
+    project_setup: ProjectSetup, worker: str
 ) -> None:
     """With workers, the consumer publishes a click's step in the call that records it: a
     broker that refuses it costs the page an error frame after the ack, not the click."""
-    image, scene = await sync_to_async(upload_scene)(project_setup.project, project_setup.admin, seed=3)
+    comm, session, scene = await open_page(project_setup, seed=3)
     ys, xs = scene.masks[0].nonzero()
-    enqueue = tasks.advance_session.apply_async
-    refusals = iter([OperationalError("the broker is away")])
-
-    def broker(*args: Any, **kwargs: Any) -> Any:
-        refusal = next(refusals, None)
-        if refusal is not None:
-            raise refusal
-        return enqueue(*args, **kwargs)
-
-    monkeypatch.setattr(tasks.advance_session, "apply_async", broker)
-    cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
-    comm = communicator(project_setup.project.id, cookie)
-    assert (await comm.connect())[0]
-    await comm.receive_json_from()
-    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
-    session, _ = await receive_until(comm, "session")
     inside = {"session_id": session["session_id"], "x": float(xs.mean()), "y": float(ys.mean())}
     await comm.send_json_to({"type": "click", "event_id": "k1", **inside, "positive": True})
     error, seen = await receive_until(comm, "error", timeout=30)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from annotator.asgi import application
+from inference.synthetic import Scene
+from tests.conftest import ProjectSetup
+from tests.factories import upload_scene
 
 
 def session_cookie(user: Any) -> str:
@@ -36,3 +41,16 @@ async def receive_until(
         if frame["type"] == kind:
             return frame, seen
         seen.append(frame)
+
+
+async def open_page(setup: ProjectSetup, seed: int) -> tuple[WebsocketCommunicator, dict[str, Any], Scene]:
+    """The annotator's page with a session open on a new scene; returns the page's socket, the
+    session frame and the scene."""
+    image, scene = await sync_to_async(upload_scene)(setup.project, setup.admin, seed=seed)
+    cookie = await database_sync_to_async(session_cookie)(setup.annotator)
+    comm = communicator(setup.project.id, cookie)
+    assert (await comm.connect())[0]
+    await comm.receive_json_from()
+    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    return comm, session, scene
