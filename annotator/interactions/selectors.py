@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.common.errors import InvalidInput, NotFound
 from annotator.interactions.history import SessionHistory, page_fields
-from annotator.interactions.models import EventStatus, InteractionSession, SessionState
+from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, SessionState
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,11 @@ def session_info(*, session_id: int, user_id: int, project_id: int) -> SessionIn
 
 
 def session_history(*, session: InteractionSession) -> SessionHistory:
-    applied = session.events.filter(status=EventStatus.APPLIED).order_by("id")
+    return history_of(session.events.filter(status=EventStatus.APPLIED).order_by("id"))
+
+
+def history_of(applied: Iterable[InteractionEvent]) -> SessionHistory:
+    """The undo history that a session's applied events, in log order, make."""
     return SessionHistory.replay((e.kind, e.payload, e.result) for e in applied)
 
 

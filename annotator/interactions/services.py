@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.interactions import step_queries
-from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, SessionState
-from annotator.interactions.selectors import session_history
+from annotator.interactions.models import (
+    EventKind,
+    EventStatus,
+    InteractionEvent,
+    InteractionSession,
+    SessionState,
+)
+from annotator.interactions.selectors import history_of, session_history
 from annotator.interactions.session_cache import LiveState, SessionCache
 from annotator.interactions.steps import Notify, apply_event, empty_mask
 from annotator.projects.engines import engine_in_use
@@ -67,17 +71,14 @@ def event_record(
     the first event and ``created=False``, and nothing is applied again.
     """
     # Outside a transaction the INSERT commits by itself: no BEGIN and COMMIT round trips on the
-    # click's path. Inside one, a savepoint keeps the caller's transaction usable on a duplicate.
-    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
-    try:
-        with guard:
-            event = InteractionEvent.objects.create(
-                session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
-            )
+    # click's path. A duplicate inserts nothing and raises nothing, so no savepoint is needed
+    # inside a caller's transaction either.
+    event = InteractionEvent(
+        session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
+    )
+    if step_queries.event_insert(event):
         return event, True
-    except IntegrityError:
-        existing = InteractionEvent.objects.get(session_id=session_id, client_event_id=client_event_id)
-        return existing, False
+    return InteractionEvent.objects.get(session_id=session_id, client_event_id=client_event_id), False
 
 
 class Advanced(NamedTuple):
@@ -96,18 +97,26 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
     doing it (kept on each event). The frames are returned, not sent: the caller sends them
     after the commit. ``notify`` gets the frames that cannot wait for the commit: a
     ``preview`` of a step whose engine refines its answer (the focus view's global mask).
+
+    A step that accepts nothing commits without waiting for the database's disk flush
+    (``step_queries.commit_without_flush``): a database crash in the next moment can lose what it
+    wrote, and the events it applied are then pending again and run again from the log. A
+    click is never lost that way: its insert (``event_record``) waits for the flush. An accept,
+    which writes the annotation, waits for it too.
     """
     with transaction.atomic():
         session = session_lock_for_step(session_id=session_id)
-        pending, handled = _pending_and_handled(session)
-        if not pending:
+        log = _read_log(session)
+        if not log.pending:
             return Advanced([], None)
-        state = live_sessions.get(session.id, handled) or _rebuild(session)
+        state = _live_state(session, log)
         session.image = state.image
-        frames = [apply_event(session, state, event, notify) for event in pending]
-        step_queries.events_mark_applied(pending, applied_at=timezone.now(), worker=worker)
+        frames = [apply_event(session, state, event, notify) for event in log.pending]
+        if all(event.kind != EventKind.ACCEPT for event in log.pending):
+            step_queries.commit_without_flush()
+        step_queries.events_mark_applied(log.pending, applied_at=timezone.now(), worker=worker)
     if session.state == SessionState.OPEN:
-        live_sessions.put(session.id, pending[-1].id, state)
+        live_sessions.put(session.id, log.pending[-1].id, state)
     else:
         live_sessions.discard(session.id)
     return Advanced(frames, session)
@@ -127,45 +136,50 @@ def session_lock_for_step(*, session_id: int) -> InteractionSession:
 def session_warm(*, session_id: int) -> InteractionSession | None:
     """Load an open session's state into this worker's memory ahead of its first step, so the
     step finds it there (a session opens on the worker that will apply its steps); returns the
-    session with its image (None: no such session)."""
+    session (None: no such session). Two statements where the worker has no state of it: the
+    lock and one read of the whole log."""
     with transaction.atomic():
-        session = (
-            InteractionSession.objects.select_for_update(of=("self",))
-            .select_related("image")
-            .filter(id=session_id)
-            .first()
-        )
-        if session is None or session.state != SessionState.OPEN:
-            return session
-        _, handled = _pending_and_handled(session)
-        if live_sessions.get(session.id, handled) is None:
-            live_sessions.put(session.id, handled, _rebuild(session))
+        try:
+            session = session_lock_for_step(session_id=session_id)
+        except InteractionSession.DoesNotExist:
+            return None
+        if session.state == SessionState.OPEN:
+            log = _read_log(session)
+            live_sessions.put(session.id, log.handled, _live_state(session, log))
     return session
 
 
-def _pending_and_handled(session: InteractionSession) -> tuple[list[InteractionEvent], int]:
-    """The session's pending events in log order, and the id of its last handled event
-    (``NO_EVENT`` if none).
+class _Log(NamedTuple):
+    """What a step reads of a session's log: its pending events in log order, the id of its
+    last handled event (``NO_EVENT`` if none) and, where the whole log was read, its applied
+    events (None: read from the worker's remembered last handled event on)."""
 
-    With the session in this worker's memory, one query: the pending events and those from
-    the remembered last handled one on (any handled since by another worker shows up there).
-    """
+    pending: list[InteractionEvent]
+    handled: int
+    applied: list[InteractionEvent] | None
+
+
+def _read_log(session: InteractionSession) -> _Log:
+    """One query. With the session in this worker's memory: its pending events and those from
+    the remembered last handled one on (any handled since by another worker shows up there);
+    without: the whole log, which rebuilds the state with no second read."""
     known = live_sessions.last_event_id(session.id)
-    if known is None:
-        pending = list(session.events.filter(status=EventStatus.PENDING).order_by("id"))
-        handled = session.events.exclude(status=EventStatus.PENDING).aggregate(last=Max("id"))["last"]
-        return pending, handled or NO_EVENT
-    rows = step_queries.events_pending_or_from(session.id, known)
-    done = [row.id for row in rows if row.status != EventStatus.PENDING]
+    rows = step_queries.events_pending_or_from(session.id, NO_EVENT if known is None else known)
     pending = [row for row in rows if row.status == EventStatus.PENDING]
     # No handled event from the remembered one on, though there was one: the memory does not
     # match the log, and NO_EVENT differs from what it remembers, so the state is rebuilt.
-    return pending, max(done, default=NO_EVENT)
+    handled = max((row.id for row in rows if row.status != EventStatus.PENDING), default=NO_EVENT)
+    applied = [row for row in rows if row.status == EventStatus.APPLIED] if known is None else None
+    return _Log(pending, handled, applied)
 
 
-def _rebuild(session: InteractionSession) -> LiveState:
-    """The session's state from its event log (no model runs: click events hold their masks)."""
-    history = session_history(session=session)
+def _live_state(session: InteractionSession, log: _Log) -> LiveState:
+    """The session's state up to ``log.handled``: from the worker's memory where it is up to
+    date, else rebuilt from the log (no model runs: click events hold their masks)."""
+    state = live_sessions.get(session.id, log.handled)
+    if state is not None:
+        return state
+    history = session_history(session=session) if log.applied is None else history_of(log.applied)
     image = session.image
     mask = history.current_mask
     if mask is None:

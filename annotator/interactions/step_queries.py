@@ -1,12 +1,14 @@
-"""The statements of a step that run on every click, written out once instead of built per call.
+"""The statements that run on every click, written out once instead of built per call: the
+event's insert (web process), and the step's lock, read and write-back (worker).
 
 On the click's path the ORM's building of a query costs more than the database's answer: the
 step's locking read takes about half the time, and the read of its pending events about a third,
-written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, session 12). The SQL is
+written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, sessions 12 and 13). The SQL is
 the ORM's own, written out once per database: names come from the models' ``_meta``, and
 ``FOR UPDATE`` only where the database has it (SQLite locks the whole file on write instead).
 Rows are converted and loaded as the ORM does it (each column's backend and field converters,
-then ``Model.from_db``), and written values go through each field's ``get_db_prep_save``.
+then ``Model.from_db``), and written values go through each field's ``pre_save`` (inserts) and
+``get_db_prep_save``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import Col
 from django.db.transaction import TransactionManagementError
 
@@ -57,6 +60,26 @@ def _events_sql(vendor: str) -> str:
     return (
         f"SELECT {_columns(InteractionEvent)} FROM {table} "
         f"WHERE {_q('session_id')} = %s AND ({_q('status')} = %s OR {_q('id')} >= %s) ORDER BY {_q('id')}"
+    )
+
+
+def _inserted_fields() -> list[Field[Any, Any]]:
+    return [field for field in InteractionEvent._meta.concrete_fields if not field.primary_key]
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    fields = _inserted_fields()
+    columns = ", ".join(_column(field) for field in fields)
+    placeholders = ", ".join("%s" for _ in fields)
+    # An event the session already has (same client_event_id) is left as it is, with no error:
+    # no savepoint is needed to keep a caller's transaction usable.
+    # The ORM's own two parts of it: PostgreSQL's suffix, SQLite's "INSERT OR IGNORE".
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, [], [])
+    return (
+        f"{insert} {_q(InteractionEvent._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"{ignore} RETURNING {_q('id')}"
     )
 
 
@@ -101,6 +124,22 @@ def _select(model: type[M], sql: str, params: list[Any]) -> list[M]:
     return loaded
 
 
+def event_insert(event: InteractionEvent) -> bool:
+    """Insert the unsaved ``event``; returns False, inserting nothing, where its session already
+    has an event of its ``client_event_id``. Values are prepared as the ORM's insert prepares
+    them (``created_at`` set on the instance)."""
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in _inserted_fields()]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = DEFAULT_DB_ALIAS
+    return True
+
+
 def session_lock(session_id: int) -> InteractionSession:
     """The session, its row locked until the caller's transaction ends (raises
     ``InteractionSession.DoesNotExist`` where there is none)."""
@@ -116,6 +155,20 @@ def events_pending_or_from(session_id: int, first_id: int) -> list[InteractionEv
     """The session's pending events and its events from ``first_id`` on, in log order."""
     params = [session_id, EventStatus.PENDING.value, first_id]
     return _select(InteractionEvent, _events_sql(connection.vendor), params)
+
+
+def commit_without_flush() -> None:
+    """Have the transaction's commit return without waiting for the database to flush it to
+    disk (PostgreSQL's ``synchronous_commit`` off, for this transaction only): a database crash
+    right after can lose the transaction, never corrupt it. Nothing where there is no such
+    setting (SQLite)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "commit_without_flush sets a transaction's commit: call it inside one."
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def events_mark_applied(events: Sequence[InteractionEvent], *, applied_at: datetime, worker: str) -> None:

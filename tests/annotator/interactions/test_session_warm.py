@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotator.interactions import services
+from annotator.interactions.models import InteractionEvent
 from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
 
@@ -32,6 +33,24 @@ def test_a_warmed_session_reads_the_log_for_its_first_click_as_for_any_other(
     second = _queries(lambda: warmed.robot_click(warmed.scene.masks[1]))
     cold_first = _queries(lambda: cold.robot_click(cold.scene.masks[0]))
     assert first == second < cold_first
+
+
+def test_warming_reads_the_log_once_and_keeps_every_applied_step(project_setup: ProjectSetup) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    driver.robot_click(driver.scene.masks[0])
+    driver.robot_click(driver.scene.masks[0])
+    two_clicks = driver.mask.copy()
+    driver.send("undo")
+    services.live_sessions.discard(driver.session.id)  # as on a worker that never had it
+    with CaptureQueriesContext(connection) as captured:
+        services.session_warm(session_id=driver.session.id)
+    events_table = InteractionEvent._meta.db_table
+    assert sum(events_table in query["sql"] for query in captured.captured_queries) == 1
+    last = services.live_sessions.last_event_id(driver.session.id)
+    warm = services.live_sessions.get(driver.session.id, last) if last is not None else None
+    assert warm is not None and (len(warm.history.steps), warm.history.cursor) == (2, 1)
+    [redo] = driver.send("redo")  # the second click comes back from the warmed history
+    assert redo["type"] == "mask" and np.array_equal(driver.mask, two_clicks)
 
 
 def test_a_warmed_state_that_another_worker_moved_past_is_rebuilt(project_setup: ProjectSetup) -> None:

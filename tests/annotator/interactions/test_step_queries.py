@@ -1,15 +1,17 @@
-"""The step's written-out statements load and write rows exactly as the ORM does."""
+"""The click's written-out statements load and write rows exactly as the ORM does."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from annotator.annotations.models import Annotation
 from annotator.interactions import services, step_queries
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession
 from tests.annotator.interactions.driver import Driver
@@ -63,6 +65,54 @@ def test_applied_events_are_written_back_as_the_orm_would_save_them(project_setu
     assert saved.payload == {"x": 3, "y": 4, "positive": True}  # not written, not touched
 
 
+def test_an_event_is_inserted_as_the_orm_creates_one_and_a_duplicate_adds_nothing(
+    project_setup: ProjectSetup,
+) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=1, seed=1)
+    payload = {"x": 3.5, "y": 4, "positive": True, "note": "ünïcode"}
+    before = timezone.now()
+    event, created = services.event_record(
+        session_id=driver.session.id, client_event_id="c1", kind="click", payload=payload, seq=7
+    )
+    assert created and event.pk is not None and not event._state.adding
+    made_by_orm = InteractionEvent.objects.create(
+        session_id=driver.session.id, client_event_id="c2", kind="click", payload=payload, seq=7
+    )
+    saved = InteractionEvent.objects.get(id=event.pk)
+    assert fields(saved) == fields(event)
+    differ = {"id", "client_event_id", "created_at"}
+    assert {k: v for k, v in fields(saved).items() if k not in differ} == {
+        k: v for k, v in fields(made_by_orm).items() if k not in differ
+    }
+    assert saved.status == EventStatus.PENDING and before <= saved.created_at <= timezone.now()
+    # The page sends the click again (a reconnect, say): one event, reported as not created.
+    with transaction.atomic():  # inside a caller's transaction, which stays usable
+        again, created = services.event_record(
+            session_id=driver.session.id, client_event_id="c1", kind="click", payload={}, seq=8
+        )
+        assert not created and again.pk == event.pk and again.payload == payload
+        assert InteractionEvent.objects.filter(session_id=driver.session.id).count() == 2
+
+
+def _step_sql(step: Any) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        step()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_click_step_commits_without_waiting_for_the_disk_and_an_accept_waits(
+    project_setup: ProjectSetup,
+) -> None:
+    """A click's step can be run again from the log; an accept's annotation cannot."""
+    driver = Driver(project_setup, width=200, height=150, objects=1, seed=1)
+    click_step = _step_sql(lambda: driver.robot_click(driver.scene.masks[0]))
+    accept_step = _step_sql(lambda: driver.send("accept"))
+    unflushed = "SET LOCAL synchronous_commit TO OFF"
+    assert (unflushed in click_step) == (connection.vendor == "postgresql")
+    assert unflushed not in accept_step
+    assert Annotation.objects.filter(source_session=driver.session).count() == 1
+
+
 @pytest.mark.django_db(transaction=True)  # outside the test's own transaction
 def test_locking_a_session_needs_a_transaction_and_a_session(project_setup: ProjectSetup) -> None:
     driver = Driver(project_setup, width=200, height=150, objects=1, seed=1)
@@ -70,3 +120,5 @@ def test_locking_a_session_needs_a_transaction_and_a_session(project_setup: Proj
         step_queries.session_lock(driver.session.id)
     with transaction.atomic(), pytest.raises(InteractionSession.DoesNotExist):
         step_queries.session_lock(driver.session.id + 1000)
+    with pytest.raises(TransactionManagementError):
+        step_queries.commit_without_flush()
