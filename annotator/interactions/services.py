@@ -109,11 +109,13 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
         log = _read_log(session)
         if not log.pending:
             return Advanced([], None)
+        if all(event.kind != EventKind.ACCEPT for event in log.pending):
+            # Said now, while the database's process is awake from the reads: after the engine's
+            # tens of milliseconds its first statement also pays for waking it.
+            step_queries.commit_without_flush()
         state = _live_state(session, log)
         session.image = state.image
         frames = [apply_event(session, state, event, notify) for event in log.pending]
-        if all(event.kind != EventKind.ACCEPT for event in log.pending):
-            step_queries.commit_without_flush()
         step_queries.events_mark_applied(log.pending, applied_at=timezone.now(), worker=worker)
     if session.state == SessionState.OPEN:
         live_sessions.put(session.id, log.pending[-1].id, state)

@@ -181,4 +181,7 @@ def events_mark_applied(events: Sequence[InteractionEvent], *, applied_at: datet
         values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
         rows.append([*values, event.pk])
     with connection.cursor() as cursor:
-        cursor.executemany(_applied_sql(connection.vendor), rows)
+        if len(rows) == 1:  # the usual step: psycopg's executemany costs a pipeline's set-up
+            cursor.execute(_applied_sql(connection.vendor), rows[0])
+        else:
+            cursor.executemany(_applied_sql(connection.vendor), rows)

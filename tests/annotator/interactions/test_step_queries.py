@@ -94,6 +94,24 @@ def test_an_event_is_inserted_as_the_orm_creates_one_and_a_duplicate_adds_nothin
         assert InteractionEvent.objects.filter(session_id=driver.session.id).count() == 2
 
 
+def test_clicks_recorded_while_the_worker_was_busy_are_applied_in_one_step_in_order(
+    project_setup: ProjectSetup,
+) -> None:
+    driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
+    for i, truth in enumerate(driver.scene.masks):
+        ys, xs = truth.nonzero()
+        payload = {"x": float(xs[len(xs) // 2]), "y": float(ys[len(ys) // 2]), "positive": True}
+        services.event_record(
+            session_id=driver.session.id, client_event_id=f"c{i}", kind="click", payload=payload, seq=i
+        )
+    frames = driver.advance()
+    assert [(f["type"], f["event_id"]) for f in frames] == [("mask", "c0"), ("mask", "c1")]
+    saved = list(InteractionEvent.objects.filter(session_id=driver.session.id).order_by("id"))
+    assert [e.status for e in saved] == [EventStatus.APPLIED, EventStatus.APPLIED]
+    assert all(e.result is not None and e.applied_at is not None for e in saved)
+    assert driver.mask[driver.scene.masks[0]].mean() > 0.5 and driver.mask[driver.scene.masks[1]].mean() > 0.5
+
+
 def _step_sql(step: Any) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         step()
