@@ -138,8 +138,8 @@ def session_lock_for_step(*, session_id: int) -> InteractionSession:
 def session_warm(*, session_id: int) -> InteractionSession | None:
     """Load an open session's state into this worker's memory ahead of its first step, so the
     step finds it there (a session opens on the worker that will apply its steps); returns the
-    session (None: no such session). Two statements where the worker has no state of it: the
-    lock and one read of the whole log."""
+    session (None: no such session). Where the worker has no state of it: the lock, one read
+    of the whole log, and the image's row."""
     with transaction.atomic():
         try:
             session = session_lock_for_step(session_id=session_id)

@@ -3,8 +3,8 @@ event's insert (web process), and the step's lock, read and write-back (worker).
 
 On the click's path the ORM's building of a query costs more than the database's answer: the
 step's locking read takes about half the time, and the read of its pending events about a third,
-written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, sessions 12 and 13). The SQL is
-the ORM's own, written out once per database: names come from the models' ``_meta``, and
+written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, sessions 12 and 13). The
+SQL is the ORM's own, written out once per database: names come from the models' ``_meta``, and
 ``FOR UPDATE`` only where the database has it (SQLite locks the whole file on write instead).
 Rows are converted and loaded as the ORM does it (each column's backend and field converters,
 then ``Model.from_db``), and written values go through each field's ``pre_save`` (inserts) and
