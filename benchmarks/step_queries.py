@@ -73,7 +73,7 @@ def statements(session: Any) -> dict[str, tuple[Callable[[], object], Callable[[
 
     def orm_lock() -> None:
         with transaction.atomic():
-            InteractionSession.objects.select_for_update(of=("self",)).get(id=session.id)
+            InteractionSession.objects.select_for_update(of=("self",), no_key=True).get(id=session.id)
 
     def lock() -> None:
         with transaction.atomic():

@@ -5,7 +5,7 @@ On the click's path the ORM's building of a query costs more than the database's
 step's locking read takes about half the time, and the read of its pending events about a third,
 written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, sessions 12 and 13). The
 SQL is the ORM's own, written out once per database: names come from the models' ``_meta``, and
-``FOR UPDATE`` only where the database has it (SQLite locks the whole file on write instead).
+the row lock only where the database has it (SQLite locks the whole file on write instead).
 Rows are converted and loaded as the ORM does it (each column's backend and field converters,
 then ``Model.from_db``), and written values go through each field's ``pre_save`` (inserts) and
 ``get_db_prep_save``.
@@ -49,7 +49,16 @@ def _columns(model: type[InteractionSession] | type[InteractionEvent]) -> str:
 
 @functools.cache
 def _lock_sql(vendor: str) -> str:
-    lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    # FOR NO KEY UPDATE: a step shuts out the session's other steps, not the inserts of its new
+    # events, whose foreign-key check takes a key-share lock on the session's row (FOR UPDATE
+    # would hold every click made during a step until the step's commit).
+    features = connection.features
+    if features.has_select_for_no_key_update:
+        lock = f" {connection.ops.for_update_sql(no_key=True)}"
+    elif features.has_select_for_update:
+        lock = f" {connection.ops.for_update_sql()}"
+    else:
+        lock = ""
     table = _q(InteractionSession._meta.db_table)
     return f"SELECT {_columns(InteractionSession)} FROM {table} WHERE {_q('id')} = %s{lock}"
 
