@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +222,85 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise RuntimeError("the server did not start")
 
 
+@contextmanager
+def serving(
+    mode: str, engine: str, arms: list[str], width: int, height: int, compiled: bool, debug: bool
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The app served as deployed, in its own processes (uvicorn, and in ``redis`` mode a Celery
+    worker on a queue of its own), with one project per arm; yields ``host:port`` and the data
+    of ``prepare_data``. ``redis`` mode needs DATABASE_URL and REDIS_URL in the environment."""
+    workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
+    env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
+    env["MASKLOOP_SAM_COMPILE"] = "true" if compiled else "false"
+    # As deployed (docker/.env.example): DEBUG off, so the database cursors record nothing.
+    env["DJANGO_DEBUG"] = "true" if debug else "false"
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    if mode == "embedded":
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+    env["MASKLOOP_TASK_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ.clear()
+    os.environ.update(env)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, stdout=sys.stderr
+    )
+    if engine.startswith("sam_"):
+        install_random_sam(workdir / "weights", engine.removeprefix("sam_"))
+    data = prepare_data(width, height, engine, arms)
+    port = free_port()
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "annotator.asgi:application",
+                "--port",
+                str(port),
+                # The first open computes the embedding (and with --compile, compiles the
+                # decoder) in the web process: longer than the default 20 s keepalive.
+                "--ws-ping-timeout",
+                "300",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sys.stderr,
+        )  # fmt: skip
+    ]
+    if mode == "redis":
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "annotator",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "-Q",
+                    env["MASKLOOP_TASK_QUEUE"],
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=sys.stderr,
+            )  # fmt: skip
+        )
+    try:
+        wait_for_port(port, processes[0])
+        yield f"127.0.0.1:{port}", data
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -250,81 +331,14 @@ def main() -> None:
     if not set(arms) <= set(ARMS) or len(set(arms)) != len(arms):
         parser.error(f"--arms takes distinct names of {', '.join(ARMS)}")
 
-    workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
-    env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
-    env["MASKLOOP_SAM_COMPILE"] = "true" if args.compile else "false"
-    # As deployed (docker/.env.example): DEBUG off, so the database cursors record nothing.
-    env["DJANGO_DEBUG"] = "true" if args.debug else "false"
-    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    if args.mode == "embedded":
-        env.pop("DATABASE_URL", None)
-        env.pop("REDIS_URL", None)
-    elif not (env.get("DATABASE_URL") and env.get("REDIS_URL")):
+    if args.mode == "redis" and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         parser.error("--mode redis needs DATABASE_URL and REDIS_URL")
-    env["MASKLOOP_TASK_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"
-    os.environ.clear()
-    os.environ.update(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, stdout=sys.stderr
-    )
-    if args.engine.startswith("sam_"):
-        install_random_sam(workdir / "weights", args.engine.removeprefix("sam_"))
-    data = prepare_data(args.width, args.height, args.engine, arms)
-
-    port = free_port()
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "annotator.asgi:application",
-                "--port",
-                str(port),
-                # The first open computes the embedding (and with --compile, compiles the
-                # decoder) in the web process: longer than the default 20 s keepalive.
-                "--ws-ping-timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=sys.stderr,
-        )  # fmt: skip
-    ]
-    if args.mode == "redis":
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "annotator",
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "-Q",
-                    env["MASKLOOP_TASK_QUEUE"],
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=sys.stderr,
-            )  # fmt: skip
-        )
-    try:
-        wait_for_port(port, processes[0])
-        origin = f"http://127.0.0.1:{port}"
+    with serving(args.mode, args.engine, arms, args.width, args.height, args.compile, args.debug) as (
+        base,
+        data,
+    ):
         warm = args.clicks + args.warmup * len(arms)
-        records = asyncio.run(run_clicks(f"ws://127.0.0.1:{port}", origin, data, warm, args.think_ms))
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
+        records = asyncio.run(run_clicks(f"ws://{base}", f"http://{base}", data, warm, args.think_ms))
 
     by_arm = {arm: [r for r in records if r["arm"] == arm][args.warmup :] for arm in arms}
     result: dict[str, Any] = {
