@@ -190,21 +190,26 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         has returned."""
         if event.kind == "accept" and "class_id" in event.payload:
             label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
+        started: bool | None = None
+
+        def start_step() -> None:
+            nonlocal started
+            try:
+                tasks.send_advance(event.session_id, tasks.session_queue(event.session_id, self.routes))
+                started = True
+            except Exception:  # the broker is away: the event stays pending in the log
+                logger.exception("could not start the step of session %s", event.session_id)
+                started = False
+
         recorded, created = services.event_record(
             session_id=event.session_id,
             client_event_id=event.event_id,
             kind=event.kind,
             payload=event.payload,
             seq=event.seq,
+            start_step=None if tasks.runs_in_process() else start_step,
         )
-        if not created or tasks.runs_in_process():
-            return created, recorded.status, None
-        try:
-            tasks.send_advance(event.session_id, tasks.session_queue(event.session_id, self.routes))
-        except Exception:  # the broker is away: the event stays pending in the log
-            logger.exception("could not start the step of session %s", event.session_id)
-            return True, recorded.status, False
-        return True, recorded.status, True
+        return created, recorded.status, started
 
     @staticmethod
     def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:

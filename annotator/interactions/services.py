@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
@@ -63,22 +64,40 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
 
 
 def event_record(
-    *, session_id: int, client_event_id: str, kind: str, payload: dict[str, Any], seq: int | None
+    *,
+    session_id: int,
+    client_event_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    seq: int | None,
+    start_step: Callable[[], None] | None = None,
 ) -> tuple[InteractionEvent, bool]:
     """Append an event to the session's log; returns (event, created).
 
     The same ``client_event_id`` twice in a session is one event: the second call returns
     the first event and ``created=False``, and nothing is applied again.
+
+    ``start_step`` (it must not raise) starts the new event's step on a worker. Where the
+    database has the step barrier (``step_queries.has_step_barrier``) and no step of the session
+    is running, it runs before the insert's commit: the step waits for that commit, so the
+    commit's flush to disk overlaps the step's way to its worker. Otherwise it runs after it.
     """
-    # Outside a transaction the INSERT commits by itself: no BEGIN and COMMIT round trips on the
-    # click's path. A duplicate inserts nothing and raises nothing, so no savepoint is needed
-    # inside a caller's transaction either.
     event = InteractionEvent(
         session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
     )
-    if step_queries.event_insert(event):
-        return event, True
-    return InteractionEvent.objects.get(session_id=session_id, client_event_id=client_event_id), False
+    if start_step is not None and step_queries.has_step_barrier():
+        with transaction.atomic():
+            inserted = step_queries.event_insert(event, hold_steps=True)
+            if inserted.holds_steps:
+                start_step()
+    else:
+        # Outside a transaction the INSERT commits by itself: no BEGIN and COMMIT round trips.
+        inserted = step_queries.event_insert(event)
+    if not inserted.created:
+        return InteractionEvent.objects.get(session_id=session_id, client_event_id=client_event_id), False
+    if start_step is not None and not inserted.holds_steps:
+        start_step()
+    return event, True
 
 
 class Advanced(NamedTuple):

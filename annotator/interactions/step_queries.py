@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -47,20 +47,30 @@ def _columns(model: type[InteractionSession] | type[InteractionEvent]) -> str:
     return ", ".join(_column(field) for field in model._meta.concrete_fields)
 
 
+def has_step_barrier() -> bool:
+    """Whether the database lets a click's insert hold back its session's steps until the
+    insert's commit (PostgreSQL's transaction-level advisory locks, keyed by session id)."""
+    return connection.vendor == "postgresql"
+
+
 @functools.cache
 def _lock_sql(vendor: str) -> str:
     # FOR NO KEY UPDATE: a step shuts out the session's other steps, not the inserts of its new
     # events, whose foreign-key check takes a key-share lock on the session's row (FOR UPDATE
     # would hold every click made during a step until the step's commit).
     features = connection.features
-    if features.has_select_for_no_key_update:
-        lock = f" {connection.ops.for_update_sql(no_key=True)}"
-    elif features.has_select_for_update:
-        lock = f" {connection.ops.for_update_sql()}"
-    else:
-        lock = ""
     table = _q(InteractionSession._meta.db_table)
-    return f"SELECT {_columns(InteractionSession)} FROM {table} WHERE {_q('id')} = %s{lock}"
+    columns = ", ".join(f"{table}.{_column(field)}" for field in InteractionSession._meta.concrete_fields)
+    if not has_step_barrier():
+        lock = f" {connection.ops.for_update_sql()}" if features.has_select_for_update else ""
+        return f"SELECT {columns} FROM {table} WHERE {table}.{_q('id')} = %s{lock}"
+    # The step barrier: the session's advisory lock, exclusive until the step's transaction ends,
+    # so the step waits for the commit of any insert that holds it shared (``event_insert``).
+    lock = connection.ops.for_update_sql(no_key=True, of=(table,))
+    return (
+        f"SELECT {columns} FROM {table}, LATERAL (SELECT pg_advisory_xact_lock(%s)) AS step_barrier "
+        f"WHERE {table}.{_q('id')} = %s {lock}"
+    )
 
 
 @functools.cache
@@ -77,7 +87,7 @@ def _inserted_fields() -> list[Field[Any, Any]]:
 
 
 @functools.cache
-def _insert_sql(vendor: str) -> str:
+def _insert_sql(vendor: str, hold_steps: bool) -> str:
     fields = _inserted_fields()
     columns = ", ".join(_column(field) for field in fields)
     placeholders = ", ".join("%s" for _ in fields)
@@ -86,9 +96,11 @@ def _insert_sql(vendor: str) -> str:
     # The ORM's own two parts of it: PostgreSQL's suffix, SQLite's "INSERT OR IGNORE".
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, [], [])
+    # Holding the steps: the session's advisory lock, shared, unless a step holds it now.
+    held = ", pg_try_advisory_xact_lock_shared(%s)" if hold_steps else ""
     return (
         f"{insert} {_q(InteractionEvent._meta.db_table)} ({columns}) VALUES ({placeholders}) "
-        f"{ignore} RETURNING {_q('id')}"
+        f"{ignore} RETURNING {_q('id')}{held}"
     )
 
 
@@ -133,20 +145,37 @@ def _select(model: type[M], sql: str, params: list[Any]) -> list[M]:
     return loaded
 
 
-def event_insert(event: InteractionEvent) -> bool:
-    """Insert the unsaved ``event``; returns False, inserting nothing, where its session already
-    has an event of its ``client_event_id``. Values are prepared as the ORM's insert prepares
-    them (``created_at`` set on the instance)."""
+class Inserted(NamedTuple):
+    """What ``event_insert`` did: whether it inserted the event, and whether the session's steps
+    wait for the commit of the transaction that inserted it."""
+
+    created: bool
+    holds_steps: bool
+
+
+def event_insert(event: InteractionEvent, *, hold_steps: bool = False) -> Inserted:
+    """Insert the unsaved ``event``; inserts nothing where its session already has an event of
+    its ``client_event_id``. Values are prepared as the ORM's insert prepares them
+    (``created_at`` set on the instance).
+
+    ``hold_steps`` (inside a transaction, where ``has_step_barrier``): the session's steps that
+    start before this transaction's commit wait for it, unless a step is running now (it holds
+    the barrier; ``holds_steps`` is then False). So the step can be started before the commit,
+    and still finds the event."""
+    if hold_steps and not (has_step_barrier() and connection.in_atomic_block):
+        raise TransactionManagementError("hold_steps needs PostgreSQL and a transaction.")
     values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in _inserted_fields()]
+    if hold_steps:
+        values.append(event.session_id)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor), values)
+        cursor.execute(_insert_sql(connection.vendor, hold_steps), values)
         row = cursor.fetchone()
     if row is None:
-        return False
+        return Inserted(created=False, holds_steps=False)
     event.pk = row[0]
     event._state.adding = False
     event._state.db = DEFAULT_DB_ALIAS
-    return True
+    return Inserted(created=True, holds_steps=hold_steps and bool(row[1]))
 
 
 def session_lock(session_id: int) -> InteractionSession:
@@ -154,7 +183,8 @@ def session_lock(session_id: int) -> InteractionSession:
     ``InteractionSession.DoesNotExist`` where there is none)."""
     if not connection.in_atomic_block:
         raise TransactionManagementError("session_lock locks a row: call it inside a transaction.")
-    rows = _select(InteractionSession, _lock_sql(connection.vendor), [session_id])
+    params = [session_id, session_id] if has_step_barrier() else [session_id]
+    rows = _select(InteractionSession, _lock_sql(connection.vendor), params)
     if not rows:
         raise InteractionSession.DoesNotExist(f"No interaction session {session_id}.")
     return rows[0]

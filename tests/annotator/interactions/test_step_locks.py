@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from annotator.interactions import services
+from annotator.interactions import services, step_queries
 from annotator.interactions.models import EventStatus, InteractionEvent
 from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
@@ -93,4 +95,71 @@ def test_a_click_made_while_its_sessions_step_runs_is_recorded_without_waiting_f
         )
         assert created and InteractionEvent.objects.get(id=event.id).status == EventStatus.PENDING
     [frame] = driver.advance()  # the step after it applies the click
+    assert frame["type"] == "mask" and frame["event_id"] == "c1"
+
+
+def _steps_waiting_at_the_barrier() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_started_before_its_clicks_commit_waits_for_it_and_applies_the_click(
+    project_setup: ProjectSetup,
+) -> None:
+    """The click's step is published before the insert's flush to disk; the worker must still
+    find the click, not an empty log."""
+    if not step_queries.has_step_barrier():
+        pytest.skip("the step barrier is PostgreSQL's (the CI database)")
+    driver = Driver(project_setup, width=120, height=90, objects=1)
+    frames: list[dict[str, Any]] = []
+
+    def worker() -> None:
+        try:
+            frames.extend(services.session_advance(session_id=driver.session.id).frames)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    seen_in_transaction = []
+
+    def start_step() -> None:
+        seen_in_transaction.append(connection.in_atomic_block)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while _steps_waiting_at_the_barrier() == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert thread.is_alive()  # at the barrier, not done with a log that lacks the click
+
+    services.event_record(
+        session_id=driver.session.id,
+        client_event_id="c1",
+        kind="click",
+        payload={"x": 60.0, "y": 45.0, "positive": True},
+        seq=1,
+        start_step=start_step,
+    )
+    thread.join(10)
+    assert seen_in_transaction == [True]
+    assert [(f["type"], f["event_id"]) for f in frames] == [("mask", "c1")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_click_made_during_a_step_starts_its_own_step_after_its_commit(project_setup: ProjectSetup) -> None:
+    if not step_queries.has_step_barrier():
+        pytest.skip("the step barrier is PostgreSQL's (the CI database)")
+    driver = Driver(project_setup, width=120, height=90, objects=1)
+    seen_in_transaction = []
+    with step_in_progress(driver.session.id), lock_timeout(2000):
+        services.event_record(
+            session_id=driver.session.id,
+            client_event_id="c1",
+            kind="click",
+            payload={"x": 60.0, "y": 45.0, "positive": True},
+            seq=1,
+            start_step=lambda: seen_in_transaction.append(connection.in_atomic_block),
+        )
+    assert seen_in_transaction == [False]  # the running step holds the barrier: no waiting on it
+    [frame] = driver.advance()
     assert frame["type"] == "mask" and frame["event_id"] == "c1"
