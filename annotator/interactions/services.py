@@ -161,7 +161,9 @@ def session_warm(*, session_id: int) -> InteractionSession | None:
     of the whole log, and the image's row."""
     with transaction.atomic():
         try:
-            session = session_lock_for_step(session_id=session_id)
+            # No step barrier: an event whose insert has not committed yet is left to its step,
+            # and the session's first click, sent as it opens, starts its step before its commit.
+            session = step_queries.session_lock(session_id, barrier=False)
         except InteractionSession.DoesNotExist:
             return None
         if session.state == SessionState.OPEN:

@@ -54,23 +54,23 @@ def has_step_barrier() -> bool:
 
 
 @functools.cache
-def _lock_sql(vendor: str) -> str:
+def _lock_sql(vendor: str, barrier: bool) -> str:
     # FOR NO KEY UPDATE: a step shuts out the session's other steps, not the inserts of its new
     # events, whose foreign-key check takes a key-share lock on the session's row (FOR UPDATE
     # would hold every click made during a step until the step's commit).
     features = connection.features
     table = _q(InteractionSession._meta.db_table)
     columns = ", ".join(f"{table}.{_column(field)}" for field in InteractionSession._meta.concrete_fields)
-    if not has_step_barrier():
-        lock = f" {connection.ops.for_update_sql()}" if features.has_select_for_update else ""
-        return f"SELECT {columns} FROM {table} WHERE {table}.{_q('id')} = %s{lock}"
+    if features.has_select_for_no_key_update:
+        lock = f" {connection.ops.for_update_sql(no_key=True, of=(table,))}"
+    elif features.has_select_for_update:
+        lock = f" {connection.ops.for_update_sql()}"
+    else:
+        lock = ""
     # The step barrier: the session's advisory lock, exclusive until the step's transaction ends,
     # so the step waits for the commit of any insert that holds it shared (``event_insert``).
-    lock = connection.ops.for_update_sql(no_key=True, of=(table,))
-    return (
-        f"SELECT {columns} FROM {table}, LATERAL (SELECT pg_advisory_xact_lock(%s)) AS step_barrier "
-        f"WHERE {table}.{_q('id')} = %s {lock}"
-    )
+    joined = ", LATERAL (SELECT pg_advisory_xact_lock(%s)) AS step_barrier" if barrier else ""
+    return f"SELECT {columns} FROM {table}{joined} WHERE {table}.{_q('id')} = %s{lock}"
 
 
 @functools.cache
@@ -178,13 +178,16 @@ def event_insert(event: InteractionEvent, *, hold_steps: bool = False) -> Insert
     return Inserted(created=True, holds_steps=hold_steps and bool(row[1]))
 
 
-def session_lock(session_id: int) -> InteractionSession:
+def session_lock(session_id: int, *, barrier: bool = True) -> InteractionSession:
     """The session, its row locked until the caller's transaction ends (raises
-    ``InteractionSession.DoesNotExist`` where there is none)."""
+    ``InteractionSession.DoesNotExist`` where there is none). With ``barrier`` (where
+    ``has_step_barrier``), the session's step barrier too: this waits for the commit of any
+    insert that holds it, and holds back the steps that inserts start until this commits."""
     if not connection.in_atomic_block:
         raise TransactionManagementError("session_lock locks a row: call it inside a transaction.")
-    params = [session_id, session_id] if has_step_barrier() else [session_id]
-    rows = _select(InteractionSession, _lock_sql(connection.vendor), params)
+    barrier = barrier and has_step_barrier()
+    params = [session_id, session_id] if barrier else [session_id]
+    rows = _select(InteractionSession, _lock_sql(connection.vendor, barrier), params)
     if not rows:
         raise InteractionSession.DoesNotExist(f"No interaction session {session_id}.")
     return rows[0]
