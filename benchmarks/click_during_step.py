@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.click_roundtrip import Arm, serving  # noqa: E402
-from benchmarks.stats import summary  # noqa: E402
+from benchmarks.stats import report, summary  # noqa: E402
 
 
 async def frames_until(arm: Arm, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], float]:
@@ -114,10 +114,7 @@ def main() -> None:
         "ack_of_click_made_during_step_ms": summary([r["ack_b_ms"] for r in measured]),
         "mask_of_first_click_ms": summary([r["mask_a_ms"] for r in measured]),
     }
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": result, "records": records}, indent=1))
-    print(json.dumps(result, indent=2))
+    report(result, records, args.json)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.stats import summary  # noqa: E402
+from benchmarks.stats import report, summary  # noqa: E402
 
 
 def free_port() -> int:
@@ -361,10 +361,7 @@ def main() -> None:
             q: round(on["next_click_round_trip_ms"][q] / off["next_click_round_trip_ms"][q], 3)
             for q in ("p50", "p95")
         }
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": result, "records": records}, indent=1))
-    print(json.dumps(result, indent=2))
+    report(result, records, args.json)
 
 
 if __name__ == "__main__":

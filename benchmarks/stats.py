@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
 
@@ -13,3 +17,11 @@ def summary(values: list[float]) -> dict[str, float]:
         "p95": float(np.percentile(array, 95)),
         "mean": float(array.mean()),
     }
+
+
+def report(result: dict[str, Any], records: list[dict[str, Any]], path: Path | None) -> None:
+    """Print the summary; with ``path``, write it there with the raw records too."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"summary": result, "records": records}, indent=1))
+    print(json.dumps(result, indent=2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -52,6 +52,20 @@ def lock_timeout(ms: int) -> Iterator[None]:
             cursor.execute("RESET lock_timeout")
 
 
+def record_click(
+    session_id: int, start_step: Callable[[], None] | None = None
+) -> tuple[InteractionEvent, bool]:
+    """The page's click "c1" at the image's centre, as the consumer records it."""
+    return services.event_record(
+        session_id=session_id,
+        client_event_id="c1",
+        kind="click",
+        payload={"x": 60.0, "y": 45.0, "positive": True},
+        seq=1,
+        start_step=start_step,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_step_goes_on_while_another_annotator_steps_on_the_same_image_and_class(
     project_setup: ProjectSetup,
@@ -64,13 +78,7 @@ def test_a_step_goes_on_while_another_annotator_steps_on_the_same_image_and_clas
         first.session.image_id,
         first.session.label_class_id,
     )
-    services.event_record(
-        session_id=second.session.id,
-        client_event_id="b1",
-        kind="click",
-        payload={"x": 60.0, "y": 45.0, "positive": True},
-        seq=1,
-    )
+    record_click(second.session.id)
     with step_in_progress(first.session.id), lock_timeout(2000):
         [frame] = services.session_advance(session_id=second.session.id).frames
         assert frame["type"] == "mask"
@@ -88,11 +96,8 @@ def test_a_click_made_while_its_sessions_step_runs_is_recorded_without_waiting_f
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's (the CI database)")
     driver = Driver(project_setup, width=120, height=90, objects=1)
-    payload = {"x": 60.0, "y": 45.0, "positive": True}
     with step_in_progress(driver.session.id), lock_timeout(2000):
-        event, created = services.event_record(
-            session_id=driver.session.id, client_event_id="c1", kind="click", payload=payload, seq=1
-        )
+        event, created = record_click(driver.session.id)
         assert created and InteractionEvent.objects.get(id=event.id).status == EventStatus.PENDING
     [frame] = driver.advance()  # the step after it applies the click
     assert frame["type"] == "mask" and frame["event_id"] == "c1"
@@ -132,14 +137,7 @@ def test_a_step_started_before_its_clicks_commit_waits_for_it_and_applies_the_cl
             time.sleep(0.01)
         assert thread.is_alive()  # at the barrier, not done with a log that lacks the click
 
-    services.event_record(
-        session_id=driver.session.id,
-        client_event_id="c1",
-        kind="click",
-        payload={"x": 60.0, "y": 45.0, "positive": True},
-        seq=1,
-        start_step=start_step,
-    )
+    record_click(driver.session.id, start_step)
     thread.join(10)
     assert seen_in_transaction == [True]
     assert [(f["type"], f["event_id"]) for f in frames] == [("mask", "c1")]
@@ -152,14 +150,7 @@ def test_a_click_made_during_a_step_starts_its_own_step_after_its_commit(project
     driver = Driver(project_setup, width=120, height=90, objects=1)
     seen_in_transaction = []
     with step_in_progress(driver.session.id), lock_timeout(2000):
-        services.event_record(
-            session_id=driver.session.id,
-            client_event_id="c1",
-            kind="click",
-            payload={"x": 60.0, "y": 45.0, "positive": True},
-            seq=1,
-            start_step=lambda: seen_in_transaction.append(connection.in_atomic_block),
-        )
+        record_click(driver.session.id, lambda: seen_in_transaction.append(connection.in_atomic_block))
     assert seen_in_transaction == [False]  # the running step holds the barrier: no waiting on it
     [frame] = driver.advance()
     assert frame["type"] == "mask" and frame["event_id"] == "c1"
