@@ -185,9 +185,10 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
 
         A step that runs on a worker is published here, in the same call to the database thread
         as the event's insert (one hop to that thread per click), to the queue of the session's
-        worker, mostly remembered from its last click (``routing.RouteMemory``). The ack still
-        reaches the page first: the consumer relays the worker's frames only once this handler
-        has returned."""
+        worker, mostly remembered from its last click (``routing.RouteMemory``); on PostgreSQL
+        before the insert's commit, the step waiting for it (``services.event_record``). The ack
+        still reaches the page first: the consumer relays the worker's frames only once this
+        handler has returned."""
         if event.kind == "accept" and "class_id" in event.payload:
             label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
         started: bool | None = None

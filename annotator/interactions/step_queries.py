@@ -44,7 +44,9 @@ def _column(field: Field[Any, Any]) -> str:
 
 
 def _columns(model: type[InteractionSession] | type[InteractionEvent]) -> str:
-    return ", ".join(_column(field) for field in model._meta.concrete_fields)
+    """Every concrete column of ``model``, in field order, each named with its table."""
+    table = _q(model._meta.db_table)
+    return ", ".join(f"{table}.{_column(field)}" for field in model._meta.concrete_fields)
 
 
 def has_step_barrier() -> bool:
@@ -60,7 +62,6 @@ def _lock_sql(vendor: str, barrier: bool) -> str:
     # would hold every click made during a step until the step's commit).
     features = connection.features
     table = _q(InteractionSession._meta.db_table)
-    columns = ", ".join(f"{table}.{_column(field)}" for field in InteractionSession._meta.concrete_fields)
     if features.has_select_for_no_key_update:
         lock = f" {connection.ops.for_update_sql(no_key=True, of=(table,))}"
     elif features.has_select_for_update:
@@ -70,7 +71,7 @@ def _lock_sql(vendor: str, barrier: bool) -> str:
     # The step barrier: the session's advisory lock, exclusive until the step's transaction ends,
     # so the step waits for the commit of any insert that holds it shared (``event_insert``).
     joined = ", LATERAL (SELECT pg_advisory_xact_lock(%s)) AS step_barrier" if barrier else ""
-    return f"SELECT {columns} FROM {table}{joined} WHERE {table}.{_q('id')} = %s{lock}"
+    return f"SELECT {_columns(InteractionSession)} FROM {table}{joined} WHERE {table}.{_q('id')} = %s{lock}"
 
 
 @functools.cache
@@ -90,7 +91,7 @@ def _inserted_fields() -> list[Field[Any, Any]]:
 def _insert_sql(vendor: str, hold_steps: bool) -> str:
     fields = _inserted_fields()
     columns = ", ".join(_column(field) for field in fields)
-    placeholders = ", ".join("%s" for _ in fields)
+    values = ", ".join("%s" for _ in fields)  # one bound parameter per column
     # An event the session already has (same client_event_id) is left as it is, with no error:
     # no savepoint is needed to keep a caller's transaction usable.
     # The ORM's own two parts of it: PostgreSQL's suffix, SQLite's "INSERT OR IGNORE".
@@ -99,7 +100,7 @@ def _insert_sql(vendor: str, hold_steps: bool) -> str:
     # Holding the steps: the session's advisory lock, shared, unless a step holds it now.
     held = ", pg_try_advisory_xact_lock_shared(%s)" if hold_steps else ""
     return (
-        f"{insert} {_q(InteractionEvent._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"{insert} {_q(InteractionEvent._meta.db_table)} ({columns}) VALUES ({values}) "
         f"{ignore} RETURNING {_q('id')}{held}"
     )
 
