@@ -142,6 +142,22 @@ def parse(content: Any) -> Message:
     )
 
 
+def check_stored(kind: str, payload: Any) -> None:
+    """Check an event read back from the log as its frame was checked (``parse``): the consumer
+    records only events that pass, so one that fails came from outside the protocol (an edit of
+    the log, an older version's events). Raises ``InvalidInput`` with code ``invalid_event``."""
+    try:
+        if kind not in EVENT_KINDS:
+            raise InvalidInput(f"Unknown event kind {kind!r}.", code="unknown_type")
+        if not isinstance(payload, dict):
+            raise InvalidInput("The payload must be a JSON object.", code="invalid_message")
+        _payload(kind, payload)
+    except InvalidInput as error:
+        raise InvalidInput(
+            f"The recorded event is malformed: {error.detail}", code="invalid_event"
+        ) from error
+
+
 def check_inside(event: SessionEvent, *, width: int, height: int) -> None:
     """Clicks, box corners and stroke points must lie inside the image: 0 <= x < width, 0 <= y < height."""
     points: list[tuple[float, float]] = []

@@ -15,7 +15,7 @@ from annotator.annotations.selectors import annotation_get
 from annotator.annotations.services import annotation_correct, annotation_create
 from annotator.common.errors import DomainError, InvalidInput
 from annotator.images.models import ImageAsset
-from annotator.interactions import engine_runtime
+from annotator.interactions import engine_runtime, protocol
 from annotator.interactions.history import SessionHistory, Step, page_fields, prompt_from_payload
 from annotator.interactions.models import (
     EventKind,
@@ -44,6 +44,7 @@ def apply_event(
     session: InteractionSession, state: LiveState, event: InteractionEvent, notify: Notify | None
 ) -> dict[str, Any]:
     try:
+        protocol.check_stored(event.kind, event.payload)
         if session.state != SessionState.OPEN:
             raise InvalidInput(f"The session is {session.state}.", code="session_closed")
         if event.kind in (EventKind.CLICK, EventKind.BOX, EventKind.SCRIBBLE):

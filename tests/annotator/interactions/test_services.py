@@ -139,3 +139,22 @@ def test_opening_again_resumes_the_open_session(project_setup: ProjectSetup) -> 
     other = LabelClassFactory(project=project_setup.project, name="other")
     again = services.session_open(user=project_setup.annotator, image=driver.image, label_class=other)
     assert again.id == driver.session.id and again.label_class == other
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [("click", {"x": 5.0, "positive": True}), ("choose", {"index": "first"}), ("teleport", {})],
+)
+def test_an_event_stored_malformed_is_rejected_and_the_session_goes_on(
+    project_setup: ProjectSetup, kind: str, payload: dict
+) -> None:
+    # The consumer validates every frame, so such an event comes only from outside the protocol
+    # (an edit of the log, an older version's events): it is refused, the clicks after it apply.
+    driver = Driver(project_setup)
+    [frame] = driver.send(kind, payload)
+    assert frame["type"] == "error" and frame["code"] == "invalid_event"
+    assert frame["event_id"] == "e1"
+    assert InteractionEvent.objects.get(client_event_id="e1").status == EventStatus.REJECTED
+    [frame] = driver.robot_click(driver.scene.masks[0])
+    assert frame["type"] == "mask" and frame["step"] == 1
+    assert iou(driver.scene.masks[0], driver.mask) >= 0.9
