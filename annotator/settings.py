@@ -126,12 +126,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: one PUBLISH per relayed frame, pushed to the subscribed web
+            # processes, where the core layer's lists take four round trips and a blocking pop
+            # (a click's answer about 1 ms sooner: BENCHMARKS, issue 4, session 14). A frame
+            # published while a subscription reconnects is lost: the page asks for its
+            # session's state again when an answer is overdue (MASKLOOP_PAGE_RESYNC_MS).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py 8 times socket reads out after 5 s by default, the length of the
-                # layer's blocking pop, so every idle page's consumer would die every 5 s. No
-                # client timeout: the server answers each pop within its own 5 s.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "hosts": [REDIS_URL],
                 "prefix": env.str("MASKLOOP_CHANNEL_PREFIX", default="maskloop"),
             },
         }
@@ -152,6 +154,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = 1_000_000
 
 # Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
+# The annotation page asks for its session's state again when its events have had no answer for
+# this long with the socket open (an answer lost on the way; see live_session.js).
+MASKLOOP_PAGE_RESYNC_MS = env.int("MASKLOOP_PAGE_RESYNC_MS", default=15000)
+
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])
 MASKLOOP_MAX_IMAGE_PIXELS = env.int("MASKLOOP_MAX_IMAGE_PIXELS", default=50_000_000)
 MASKLOOP_MAX_UPLOAD_BYTES = env.int("MASKLOOP_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -50,6 +51,7 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
         "project": membership.project,
         "image": image,
         "engine": engine_in_use(membership.project.engine),
+        "resync_ms": settings.MASKLOOP_PAGE_RESYNC_MS,
     }
     return render(request, "annotate.html", context)
 

@@ -47,7 +47,7 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     assert event.status == EventStatus.APPLIED and event.engine_ms is not None
     # The engine ran in the worker process, not here, and the mask travelled through Redis.
     assert engine_runtime.prepared_cache().misses == misses_here
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     await comm.disconnect()
 
 

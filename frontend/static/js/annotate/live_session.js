@@ -3,6 +3,9 @@
 // Every event carries a client-made id. Until its result arrives it stays in `pending`;
 // after a reconnect the page re-opens its session and sends the pending events again with
 // the same ids, which the server applies at most once: no click is lost or applied twice.
+// An answer can also be lost with the socket still open (a worker that could not relay it, the
+// channel layer reconnecting to Redis): when events stay unanswered for `resyncMs` with no
+// frame of their session arriving, the page asks for its session's state again the same way.
 
 const REFUSED = { 4401: "not logged in", 4404: "not a member of this project", 1006: null };
 
@@ -12,7 +15,7 @@ function newEventId() {
 }
 
 export class LiveSession {
-  constructor(projectId, handlers) {
+  constructor(projectId, handlers, { resyncMs = 15000 } = {}) {
     this.url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/projects/${projectId}/`;
     this.handlers = handlers;
     this.pending = new Map();
@@ -20,7 +23,17 @@ export class LiveSession {
     this.sessionId = null;
     this.openArgs = null;
     this.retryMs = 500;
+    this.resyncMs = resyncMs;
+    this.lastProgress = performance.now();
+    setInterval(() => this.resyncIfStalled(), Math.min(1000, resyncMs / 4));
     this.connect();
+  }
+
+  resyncIfStalled() {
+    if (!this.ready || !this.pending.size || !this.openArgs) return;
+    if (performance.now() - this.lastProgress < this.resyncMs) return;
+    this.lastProgress = performance.now();
+    this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
   }
 
   connect() {
@@ -51,6 +64,7 @@ export class LiveSession {
     if (this.sessionId === null) return null;
     this.seq += 1;
     const frame = { type: kind, session_id: this.sessionId, event_id: newEventId(), seq: this.seq, ...fields };
+    if (!this.pending.size) this.lastProgress = performance.now();
     this.pending.set(frame.event_id, { frame, sentAt: performance.now() });
     if (this.ready) this.socket.send(JSON.stringify(frame));
     this.handlers.onBusy(this.pending.size);
@@ -65,6 +79,7 @@ export class LiveSession {
   }
 
   receive(frame) {
+    if (frame.session_id !== undefined && frame.type !== "ack") this.lastProgress = performance.now();
     switch (frame.type) {
       case "hello":
         this.retryMs = 500;

@@ -121,7 +121,7 @@ const live = new LiveSession(projectId, {
     viewport.draw();
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
-});
+}, { resyncMs: Number(page.dataset.resyncMs) });
 live.open(imageId, currentClass());
 
 classSelect.addEventListener("change", () => {

@@ -1,0 +1,68 @@
+"""A click's answer lost on its way to the page, with the socket still open.
+
+A worker that cannot relay its frames, or the channel layer's connection to Redis dropping for
+a moment, loses the answer to a click the server applied. The page's WebSocket goes through a
+route (Playwright's) that drops the first mask frame. The page must not wait for ever: after
+its resync time with no answer it asks for the session's state, shows the applied mask, and
+the next click is answered as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from typing import Any
+
+import numpy as np
+import pytest
+
+from annotator.interactions.models import EventStatus, InteractionEvent
+from inference.evaluation.clicker import next_click
+from tests.browser.flow import page_env, run_flow
+from tests.browser.live_server import live_asgi_server
+from tests.browser.test_annotate_flow import browser_ready  # noqa: F401 (a fixture)
+from tests.conftest import ProjectSetup
+from tests.factories import upload_scene
+from tests.worker_process import celery_worker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RESYNC_MS = 1500
+
+
+def test_the_page_recovers_an_answer_lost_on_the_way(
+    browser_ready: None,  # noqa: F811
+    project_setup: ProjectSetup,
+    eager_tasks: None,
+    settings: Any,
+) -> None:
+    settings.MASKLOOP_PAGE_RESYNC_MS = RESYNC_MS
+    image, scene = upload_scene(
+        project_setup.project, project_setup.admin, width=320, height=240, objects=2, seed=7
+    )
+    clicks = [next_click(truth, np.zeros_like(truth)) for truth in scene.masks]
+    assert all(click is not None for click in clicks)
+    with ExitStack() as stack:
+        if settings.REDIS_URL:
+            stack.enter_context(celery_worker())
+        base_url = stack.enter_context(live_asgi_server())
+        result = run_flow(
+            "lost_answer_flow.mjs",
+            **page_env(
+                base_url, project_setup.admin.username, project_setup.project.id,
+                IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+                CLICKS=json.dumps([[c.x, c.y] for c in clicks if c is not None]),
+            ),
+        )  # fmt: skip
+
+    # The server applied the click, and its answer was dropped on the way.
+    lost = InteractionEvent.objects.get(client_event_id=result["droppedMask"])
+    assert lost.status == EventStatus.APPLIED
+    # The page asked for the session again (a second open), once the resync time had passed.
+    assert result["fromPage"].count("open") == 2 and result["fromServer"].count("session") == 2
+    assert result["settledAfterMs"] >= RESYNC_MS
+    # What it then shows is the object the server's mask holds; the next click adds the second.
+    pixels = result["scale"] ** 2
+    assert result["changedByFirst"] > 0.8 * scene.masks[0].sum() * pixels
+    assert result["changedBySecond"] > 0.8 * scene.masks[1].sum() * pixels
+    assert result["steps"].startswith("step 2/2")
