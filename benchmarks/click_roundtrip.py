@@ -1,9 +1,10 @@
 """Click-to-mask round trip over the real WebSocket path, and the engine's own time per click.
 
-Starts the app (uvicorn serving annotator.asgi) in its own process, and in ``--mode redis`` a
-Celery worker process too; this process is only the client. Each click's round trip is timed
-from sending the frame to receiving its ``mask`` frame; the server reports the engine's time
-for that click (``engine_ms``), so platform overhead = round trip - engine time, per click.
+Starts the app (uvicorn serving annotator.asgi; ``--server daphne``: daphne, as the Docker image
+does) in its own process, and in ``--mode redis`` a Celery worker process too; this process is
+only the client. Each click's round trip is timed from sending the frame to receiving its
+``mask`` frame; the server reports the engine's time for that click (``engine_ms``), so
+platform overhead = round trip - engine time, per click.
 
     .venv/bin/python benchmarks/click_roundtrip.py --mode embedded --clicks 200
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/maskloop_bench REDIS_URL=redis://127.0.0.1:6379/9 \\
@@ -222,13 +223,31 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise RuntimeError("the server did not start")
 
 
+def server_command(server: str, port: int) -> list[str]:
+    """The ASGI server's command line: uvicorn, or daphne (what the Docker image runs)."""
+    # The first open computes the embedding (and with --compile, compiles the decoder) in the
+    # web process: longer than the servers' default ping timeouts (20 and 30 s).
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--ping-timeout", "300",
+                "-v", "0", "annotator.asgi:application"]  # fmt: skip
+    return [sys.executable, "-m", "uvicorn", "annotator.asgi:application", "--port", str(port),
+            "--ws-ping-timeout", "300", "--log-level", "warning"]  # fmt: skip
+
+
 @contextmanager
 def serving(
-    mode: str, engine: str, arms: list[str], width: int, height: int, compiled: bool, debug: bool
+    mode: str,
+    engine: str,
+    arms: list[str],
+    width: int,
+    height: int,
+    compiled: bool,
+    debug: bool,
+    server: str = "uvicorn",
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The app served as deployed, in its own processes (uvicorn, and in ``redis`` mode a Celery
-    worker on a queue of its own), with one project per arm; yields ``host:port`` and the data
-    of ``prepare_data``. ``redis`` mode needs DATABASE_URL and REDIS_URL in the environment."""
+    """The app served as deployed, in its own processes (the ASGI server, and in ``redis`` mode a
+    Celery worker on a queue of its own), with one project per arm; yields ``host:port`` and the
+    data of ``prepare_data``. ``redis`` mode needs DATABASE_URL and REDIS_URL in the environment."""
     workdir = Path(tempfile.mkdtemp(prefix="maskloop-bench-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
     env["MASKLOOP_WEIGHTS_DIR"] = str(workdir / "weights")
@@ -249,27 +268,7 @@ def serving(
         install_random_sam(workdir / "weights", engine.removeprefix("sam_"))
     data = prepare_data(width, height, engine, arms)
     port = free_port()
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "annotator.asgi:application",
-                "--port",
-                str(port),
-                # The first open computes the embedding (and with --compile, compiles the
-                # decoder) in the web process: longer than the default 20 s keepalive.
-                "--ws-ping-timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=sys.stderr,
-        )  # fmt: skip
-    ]
+    processes = [subprocess.Popen(server_command(server, port), cwd=ROOT, env=env, stdout=sys.stderr)]
     if mode == "redis":
         processes.append(
             subprocess.Popen(
@@ -325,6 +324,12 @@ def main() -> None:
         action="store_true",
         help="serve with DJANGO_DEBUG on (the development default: every query is recorded)",
     )
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "daphne"],
+        default="uvicorn",
+        help="the ASGI server (the Docker image runs daphne)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw per-click records here")
     args = parser.parse_args()
     arms = args.arms.split(",")
@@ -333,16 +338,16 @@ def main() -> None:
 
     if args.mode == "redis" and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         parser.error("--mode redis needs DATABASE_URL and REDIS_URL")
-    with serving(args.mode, args.engine, arms, args.width, args.height, args.compile, args.debug) as (
-        base,
-        data,
-    ):
+    with serving(
+        args.mode, args.engine, arms, args.width, args.height, args.compile, args.debug, args.server
+    ) as (base, data):
         warm = args.clicks + args.warmup * len(arms)
         records = asyncio.run(run_clicks(f"ws://{base}", f"http://{base}", data, warm, args.think_ms))
 
     by_arm = {arm: [r for r in records if r["arm"] == arm][args.warmup :] for arm in arms}
     result: dict[str, Any] = {
         "mode": args.mode,
+        "server": args.server,
         "engine": args.engine,
         "image": f"{args.width}x{args.height}",
         "think_ms": args.think_ms,
