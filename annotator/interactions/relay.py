@@ -10,11 +10,14 @@ process's own loop, so there the relay uses ``async_to_sync``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+logger = logging.getLogger(__name__)
 
 _loop: asyncio.AbstractEventLoop | None = None
 _loop_lock = threading.Lock()
@@ -45,6 +48,16 @@ def send_to_session(session_id: int, messages: list[dict[str, Any]], *, timeout:
     """Send frames to every socket that opened the session (call after the commit)."""
     if messages:
         _send(session_id, [{"type": "session.message", "payload": m} for m in messages], timeout)
+
+
+def send_or_log(session_id: int, messages: list[dict[str, Any]]) -> None:
+    """``send_to_session`` where a frame that cannot be sent must not stop the caller (a step
+    before its commit): the failure is logged, and a page whose event stays unanswered asks for
+    its session's state again (its resync, docs/protocol.md)."""
+    try:
+        send_to_session(session_id, messages)
+    except Exception:
+        logger.exception("could not relay %d frame(s) of session %s", len(messages), session_id)
 
 
 def forget_routes(session_ids: list[int], *, timeout: float = 10.0) -> None:

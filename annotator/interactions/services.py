@@ -101,11 +101,13 @@ def event_record(
 
 
 class Advanced(NamedTuple):
-    """What a step did: the frames for the session's pages, and the session (None: there was
-    nothing to apply)."""
+    """What a step did: the frames for the session's pages, the session (None: there was
+    nothing to apply), and whether the frames went to the pages already (through ``notify``,
+    before the commit)."""
 
     frames: list[dict[str, Any]]
     session: InteractionSession | None
+    sent: bool = False
 
 
 def session_advance(*, session_id: int, worker: str = "", notify: Notify | None = None) -> Advanced:
@@ -113,34 +115,49 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
 
     The session row is locked while it runs, so two workers never apply the same event, and a
     second call for events already applied finds nothing to do. ``worker`` names the worker
-    doing it (kept on each event). The frames are returned, not sent: the caller sends them
-    after the commit. ``notify`` gets the frames that cannot wait for the commit: a
-    ``preview`` of a step whose engine refines its answer (the focus view's global mask).
+    doing it (kept on each event). ``notify`` (it must not raise) sends a frame to the session's
+    pages at once. It gets the frames that need not wait for the commit:
+    - a ``preview`` of a step whose engine refines its answer (the focus view's global mask);
+    - every frame of a step that accepts nothing, as soon as the events are applied, before
+      their write-back and the commit (the answer reaches the page 1.5 ms sooner; BENCHMARKS,
+      issue 4, session 14). ``sent`` is then True. Only where the step locks its session's row
+      (``step_queries.locks_rows``): a page that opens the session meanwhile gets its state
+      after the commit, never a state without a step whose answer it has.
+    The other frames are returned for the caller to send after the commit: the page learns of a
+    saved annotation once it is saved.
 
-    A step that accepts nothing commits without waiting for the database's disk flush
-    (``step_queries.commit_without_flush``): a database crash in the next moment can lose what it
-    wrote, and the events it applied are then pending again and run again from the log. A
-    click is never lost that way: its insert (``event_record``) waits for the flush. An accept,
-    which writes the annotation, waits for it too.
+    A step that accepts nothing also commits without waiting for the database's disk flush
+    (``step_queries.commit_without_flush``). A step whose commit fails or is lost (a database
+    crash in the next moment, the worker stopping) leaves its events pending: the retry or the
+    next step applies them again from the log and sends their frames again, and a page that
+    gets a second answer to an event asks for the session's state (docs/protocol.md). A click
+    is never lost that way: its insert (``event_record``) waits for the flush. An accept, which
+    writes the annotation, waits for it too.
     """
     with transaction.atomic():
         session = session_lock_for_step(session_id=session_id)
         log = _read_log(session)
         if not log.pending:
             return Advanced([], None)
-        if all(event.kind != EventKind.ACCEPT for event in log.pending):
+        accepts = any(event.kind == EventKind.ACCEPT for event in log.pending)
+        if not accepts:
             # Said now, while the database's process is awake from the reads: after the engine's
             # tens of milliseconds its first statement also pays for waking it.
             step_queries.commit_without_flush()
         state = _live_state(session, log)
         session.image = state.image
         frames = [apply_event(session, state, event, notify) for event in log.pending]
+        sent = False
+        if notify is not None and not accepts and step_queries.locks_rows():
+            for frame in frames:
+                notify(frame)
+            sent = True
         step_queries.events_mark_applied(log.pending, applied_at=timezone.now(), worker=worker)
     if session.state == SessionState.OPEN:
         live_sessions.put(session.id, log.pending[-1].id, state)
     else:
         live_sessions.discard(session.id)
-    return Advanced(frames, session)
+    return Advanced(frames, session, sent)
 
 
 def session_lock_for_step(*, session_id: int) -> InteractionSession:

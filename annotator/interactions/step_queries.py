@@ -55,6 +55,13 @@ def has_step_barrier() -> bool:
     return connection.vendor == "postgresql"
 
 
+def locks_rows() -> bool:
+    """Whether a step locks its session's row, so that a page opening the session
+    (``services.session_open`` locks the row too) waits for a running step's commit. SQLite
+    locks the whole file instead, and only from a transaction's first write."""
+    return bool(connection.features.has_select_for_update)
+
+
 @functools.cache
 def _lock_sql(vendor: str, barrier: bool) -> str:
     # FOR NO KEY UPDATE: a step shuts out the session's other steps, not the inserts of its new

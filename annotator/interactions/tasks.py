@@ -49,12 +49,13 @@ def send_prepare(session_id: int, queue: str | None) -> None:
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def advance_session(self: Task, session_id: int) -> None:
     """Apply the session's pending events in order and push the results to its pages."""
-    messages, session = services.session_advance(
+    messages, session, sent = services.session_advance(
         session_id=session_id,
         worker=self.request.hostname or "",
-        notify=lambda frame: relay.send_to_session(session_id, [frame]),
+        notify=lambda frame: relay.send_or_log(session_id, [frame]),
     )
-    relay.send_to_session(session_id, messages)
+    if not sent:
+        relay.send_to_session(session_id, messages)
     clicks = sum(1 for m in messages if m["type"] == "mask" and m.get("kind") == "click")
     accepted = any(m["type"] == "accepted" for m in messages)
     if not (clicks or accepted) or session is None or not _adapts(session):

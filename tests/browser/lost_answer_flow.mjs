@@ -2,7 +2,7 @@
 // through a route that drops the first `mask` frame from the server. The annotator clicks; the
 // page gets no answer, asks for its session's state again (its resync), and shows the mask the
 // server applied. A second click then gets its answer as usual. Prints what it saw as JSON on
-// the last line of stdout; pytest (test_lost_answer_flow.py) makes the data and checks it.
+// the last line of stdout; pytest (test_page_resync.py) makes the data and checks it.
 import { canvasSnapshots, launch, logIn, toPage } from "./pages.mjs";
 
 const env = process.env;

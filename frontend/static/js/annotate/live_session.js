@@ -6,7 +6,12 @@
 // An answer can also be lost with the socket still open (a worker that could not relay it, the
 // channel layer reconnecting to Redis): when events stay unanswered for `resyncMs` with no
 // frame of their session arriving, the page asks for its session's state again the same way.
+// It does so too when an event it has its answer to is answered again: a step whose answer went
+// out before its commit, then failed to commit, is applied again, and the engine's second
+// answer may differ from the first one the page shows.
 
+// How many answered event ids the page remembers, to tell a second answer from a first.
+const ANSWERS_KEPT = 256;
 const REFUSED = { 4401: "not logged in", 4404: "not a member of this project", 1006: null };
 
 function newEventId() {
@@ -19,6 +24,7 @@ export class LiveSession {
     this.url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/projects/${projectId}/`;
     this.handlers = handlers;
     this.pending = new Map();
+    this.answered = new Set(); // the latest events this page has the answer to
     this.seq = 0;
     this.sessionId = null;
     this.openArgs = null;
@@ -30,8 +36,13 @@ export class LiveSession {
   }
 
   resyncIfStalled() {
-    if (!this.ready || !this.pending.size || !this.openArgs) return;
-    if (performance.now() - this.lastProgress < this.resyncMs) return;
+    if (!this.pending.size) return;
+    if (performance.now() - this.lastProgress >= this.resyncMs) this.resync();
+  }
+
+  // Ask for the session's state: the `session` frame, after which the unanswered events go again.
+  resync() {
+    if (!this.ready || !this.openArgs) return;
     this.lastProgress = performance.now();
     this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
   }
@@ -75,7 +86,15 @@ export class LiveSession {
     const entry = this.pending.get(frame.event_id);
     this.pending.delete(frame.event_id);
     this.handlers.onBusy(this.pending.size);
-    return entry ? performance.now() - entry.sentAt : null;
+    if (!entry) return null;
+    this.answered.add(frame.event_id);
+    if (this.answered.size > ANSWERS_KEPT) this.answered.delete(this.answered.values().next().value);
+    return performance.now() - entry.sentAt;
+  }
+
+  // Whether the frame answers an event this page already has the answer to.
+  answeredAgain(frame) {
+    return frame.event_id !== undefined && this.answered.has(frame.event_id) && !this.pending.has(frame.event_id);
   }
 
   receive(frame) {
@@ -102,18 +121,24 @@ export class LiveSession {
       case "preview":
         this.handlers.onPreview(frame);
         break;
-      case "mask":
+      case "mask": {
+        const again = this.answeredAgain(frame);
         this.handlers.onMask(frame, this.settle(frame));
+        if (again) this.resync();
         break;
+      }
       case "accepted":
         this.settle(frame);
         this.sessionId = null;
         this.handlers.onAccepted(frame);
         break;
-      case "error":
+      case "error": {
+        const again = this.answeredAgain(frame);
         if (frame.event_id) this.settle(frame);
         this.handlers.onError(frame);
+        if (again) this.resync();
         break;
+      }
       default:
         break;
     }

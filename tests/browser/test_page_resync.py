@@ -1,10 +1,12 @@
-"""A click's answer lost on its way to the page, with the socket still open.
+"""The page asks for its session's state again when the frames it gets cannot be trusted to
+hold it: in headless Chromium, the page's WebSocket going through a route (Playwright's) that
+drops or forges the server's frames.
 
-A worker that cannot relay its frames, or the channel layer's connection to Redis dropping for
-a moment, loses the answer to a click the server applied. The page's WebSocket goes through a
-route (Playwright's) that drops the first mask frame. The page must not wait for ever: after
-its resync time with no answer it asks for the session's state, shows the applied mask, and
-the next click is answered as usual.
+- An answer lost on the way, the socket still open (a worker that cannot relay its frames, the
+  channel layer's connection to Redis dropping for a moment): after its resync time with no
+  answer the page shows the applied mask, and the next click is answered as usual.
+- A second, different answer to a click (a step that answered before its commit, failed to
+  commit and was applied again): the page shows what the server holds.
 """
 
 from __future__ import annotations
@@ -66,3 +68,36 @@ def test_the_page_recovers_an_answer_lost_on_the_way(
     assert result["changedByFirst"] > 0.8 * scene.masks[0].sum() * pixels
     assert result["changedBySecond"] > 0.8 * scene.masks[1].sum() * pixels
     assert result["steps"].startswith("step 2/2")
+
+
+def test_the_page_takes_the_servers_state_when_a_click_is_answered_again(
+    browser_ready: None,  # noqa: F811
+    project_setup: ProjectSetup,
+    eager_tasks: None,
+    settings: Any,
+) -> None:
+    image, scene = upload_scene(
+        project_setup.project, project_setup.admin, width=320, height=240, objects=1, seed=7
+    )
+    click = next_click(scene.masks[0], np.zeros_like(scene.masks[0]))
+    assert click is not None
+    with ExitStack() as stack:
+        if settings.REDIS_URL:
+            stack.enter_context(celery_worker())
+        base_url = stack.enter_context(live_asgi_server())
+        result = run_flow(
+            "answered_again_flow.mjs",
+            **page_env(
+                base_url, project_setup.admin.username, project_setup.project.id,
+                IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+                CLICK_X=click.x, CLICK_Y=click.y,
+            ),
+        )  # fmt: skip
+
+    pixels = result["scale"] ** 2
+    assert result["changedByClick"] > 0.8 * scene.masks[0].sum() * pixels
+    # The forged second answer took the object away on the canvas, until the session's state came.
+    assert result["forgedDiffersFromAnswer"] > 0.8 * result["changedByClick"]
+    assert result["fromPage"].count("open") == 2 and result["fromServer"].count("session") == 2
+    assert result["resyncedDiffersFromAnswer"] == 0
+    assert result["steps"].startswith("step 1/1")
