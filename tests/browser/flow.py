@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
+from tests.browser.live_server import live_asgi_server
 from tests.factories import PASSWORD
+from tests.worker_process import celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,3 +42,13 @@ def run_flow(script: str, **env: str) -> dict[str, Any]:
     assert "failure" not in result, result.get("failure")
     assert result["pageErrors"] == []
     return result
+
+
+def run_served_flow(script: str, user: str, project_id: int, **extra: object) -> dict[str, Any]:
+    """Serve the app as the set-up runs it (with a Celery worker process where Redis is there),
+    and run ``script`` against it as ``user`` on the project (``page_env``)."""
+    with ExitStack() as stack:
+        if settings.REDIS_URL:
+            stack.enter_context(celery_worker())  # the real worker path
+        base_url = stack.enter_context(live_asgi_server())
+        return run_flow(script, **page_env(base_url, user, project_id, **extra))

@@ -9,6 +9,53 @@ export function launch(env) {
   });
 }
 
+// Run a flow: `body(page)` on a new page of a new browser, the page's errors collected in
+// `result.pageErrors`, a failure in `result.failure`; then print `result` as JSON on one line.
+export async function runPageFlow(env, result, body) {
+  const browser = await launch(env);
+  result.pageErrors = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.on("pageerror", (error) => result.pageErrors.push(String(error)));
+    page.on("console", (m) => { if (m.type() === "error") result.pageErrors.push(m.text()); });
+    await body(page);
+  } catch (error) {
+    result.failure = String(error && error.stack ? error.stack : error);
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(result));
+}
+
+// The page's WebSocket through a route to the server. What the page sends goes on as it is;
+// each frame from the server goes to `onServerFrame(frame, text, toPage)`, which decides what
+// the page gets (`toPage(text)` sends it). `seen.fromPage` and `seen.fromServer` record each
+// frame's type.
+export async function routeSocket(page, seen, onServerFrame) {
+  seen.fromPage = [];
+  seen.fromServer = [];
+  await page.routeWebSocket(/\/ws\/projects\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((text) => {
+      seen.fromPage.push(JSON.parse(text).type);
+      server.send(text);
+    });
+    server.onMessage((text) => {
+      const frame = JSON.parse(text);
+      seen.fromServer.push(frame.type);
+      return onServerFrame(frame, text, (out) => ws.send(out));
+    });
+  });
+}
+
+// Log in and open the annotation page of an image; returns once the page says it is ready.
+export async function openAnnotation(page, env) {
+  await logIn(page, env.BASE_URL, env.LOGIN_USER, env.LOGIN_PASSWORD);
+  await page.goto(`${env.BASE_URL}/projects/${env.PROJECT_ID}/images/${env.IMAGE_ID}/annotate/`);
+  await page.waitForFunction(() => /^ready/.test(document.getElementById("status").textContent),
+    null, { timeout: 20000 });
+}
+
 export async function logIn(page, base, user, password) {
   await page.goto(`${base}/login/`);
   await page.fill("input[name=username]", user);

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings
 from rest_framework.test import APIClient
 
 from inference.evaluation.clicker import next_click
 from inference.evaluation.metrics import iou
 from inference.masks import rle
 from inference.masks.manual import BrushStroke
-from tests.browser.flow import ROOT, page_env, run_flow
-from tests.browser.live_server import live_asgi_server
+from tests.browser.flow import ROOT, run_served_flow
 from tests.conftest import ProjectSetup
 from tests.factories import upload_scene
-from tests.worker_process import celery_worker
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PLAYWRIGHT = ROOT / "node_modules" / "playwright-core"
@@ -67,20 +63,13 @@ def test_annotate_an_object_in_the_browser(
     assert click is not None and second is not None
     brush = BrushStroke(points=((20.0, 20.0), (80.0, 20.0)), size=9.0, erase=False).pixels(480, 640)
     assert not (brush & (truth | other)).any()
-    with ExitStack() as stack:
-        if settings.REDIS_URL:
-            stack.enter_context(celery_worker())  # the real worker path when Redis is there
-        base_url = stack.enter_context(live_asgi_server())
-        result = run_flow(
-            "annotate_flow.mjs",
-            **page_env(
-                base_url, project_setup.admin.username, project_setup.project.id,
-                IMAGE_ID=image.id, CLICK_X=click.x, CLICK_Y=click.y,
-                IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
-                CLICK2_X=second.x, CLICK2_Y=second.y,
-                BRUSH="20,20,80,20", SCREENSHOT=tmp_path / "annotate.png",
-            ),
-        )  # fmt: skip
+    result = run_served_flow(
+        "annotate_flow.mjs", project_setup.admin.username, project_setup.project.id,
+        IMAGE_ID=image.id, CLICK_X=click.x, CLICK_Y=click.y,
+        IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+        CLICK2_X=second.x, CLICK2_Y=second.y,
+        BRUSH="20,20,80,20", SCREENSHOT=tmp_path / "annotate.png",
+    )  # fmt: skip
 
     painted_object_pixels = truth.sum() * result["scale"] ** 2
     assert result["changedByClick"] > 0.8 * painted_object_pixels

@@ -12,7 +12,6 @@ drops or forges the server's frames.
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from typing import Any
 
 import numpy as np
@@ -20,12 +19,10 @@ import pytest
 
 from annotator.interactions.models import EventStatus, InteractionEvent
 from inference.evaluation.clicker import next_click
-from tests.browser.flow import page_env, run_flow
-from tests.browser.live_server import live_asgi_server
+from tests.browser.flow import run_served_flow
 from tests.browser.test_annotate_flow import browser_ready  # noqa: F401 (a fixture)
 from tests.conftest import ProjectSetup
 from tests.factories import upload_scene
-from tests.worker_process import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,18 +41,11 @@ def test_the_page_recovers_an_answer_lost_on_the_way(
     )
     clicks = [next_click(truth, np.zeros_like(truth)) for truth in scene.masks]
     assert all(click is not None for click in clicks)
-    with ExitStack() as stack:
-        if settings.REDIS_URL:
-            stack.enter_context(celery_worker())
-        base_url = stack.enter_context(live_asgi_server())
-        result = run_flow(
-            "lost_answer_flow.mjs",
-            **page_env(
-                base_url, project_setup.admin.username, project_setup.project.id,
-                IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
-                CLICKS=json.dumps([[c.x, c.y] for c in clicks if c is not None]),
-            ),
-        )  # fmt: skip
+    result = run_served_flow(
+        "lost_answer_flow.mjs", project_setup.admin.username, project_setup.project.id,
+        IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+        CLICKS=json.dumps([[c.x, c.y] for c in clicks if c is not None]),
+    )  # fmt: skip
 
     # The server applied the click, and its answer was dropped on the way.
     lost = InteractionEvent.objects.get(client_event_id=result["droppedMask"])
@@ -74,25 +64,17 @@ def test_the_page_takes_the_servers_state_when_a_click_is_answered_again(
     browser_ready: None,  # noqa: F811
     project_setup: ProjectSetup,
     eager_tasks: None,
-    settings: Any,
 ) -> None:
     image, scene = upload_scene(
         project_setup.project, project_setup.admin, width=320, height=240, objects=1, seed=7
     )
     click = next_click(scene.masks[0], np.zeros_like(scene.masks[0]))
     assert click is not None
-    with ExitStack() as stack:
-        if settings.REDIS_URL:
-            stack.enter_context(celery_worker())
-        base_url = stack.enter_context(live_asgi_server())
-        result = run_flow(
-            "answered_again_flow.mjs",
-            **page_env(
-                base_url, project_setup.admin.username, project_setup.project.id,
-                IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
-                CLICK_X=click.x, CLICK_Y=click.y,
-            ),
-        )  # fmt: skip
+    result = run_served_flow(
+        "answered_again_flow.mjs", project_setup.admin.username, project_setup.project.id,
+        IMAGE_ID=image.id, IMAGE_WIDTH=image.width, IMAGE_HEIGHT=image.height,
+        CLICK_X=click.x, CLICK_Y=click.y,
+    )  # fmt: skip
 
     pixels = result["scale"] ** 2
     assert result["changedByClick"] > 0.8 * scene.masks[0].sum() * pixels
