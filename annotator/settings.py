@@ -153,11 +153,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # annotator/celery.py instead applies Django's own rules (CONN_MAX_AGE, health checks) per task.
 CELERY_DB_REUSE_MAX = 1_000_000
 
-# Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 # The annotation page asks for its session's state again when its events have had no answer for
 # this long with the socket open (an answer lost on the way; see live_session.js).
 MASKLOOP_PAGE_RESYNC_MS = env.int("MASKLOOP_PAGE_RESYNC_MS", default=15000)
 
+# Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])
 MASKLOOP_MAX_IMAGE_PIXELS = env.int("MASKLOOP_MAX_IMAGE_PIXELS", default=50_000_000)
 MASKLOOP_MAX_UPLOAD_BYTES = env.int("MASKLOOP_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)

@@ -146,11 +146,11 @@ def check_stored(kind: str, payload: Any) -> None:
     """Check an event read back from the log as its frame was checked (``parse``): the consumer
     records only events that pass, so one that fails came from outside the protocol (an edit of
     the log, an older version's events). Raises ``InvalidInput`` with code ``invalid_event``."""
+    if kind not in EVENT_KINDS:
+        raise InvalidInput(f"The recorded event has an unknown kind {kind!r}.", code="invalid_event")
+    if not isinstance(payload, dict):
+        raise InvalidInput("The recorded event's payload is not a JSON object.", code="invalid_event")
     try:
-        if kind not in EVENT_KINDS:
-            raise InvalidInput(f"Unknown event kind {kind!r}.", code="unknown_type")
-        if not isinstance(payload, dict):
-            raise InvalidInput("The payload must be a JSON object.", code="invalid_message")
         _payload(kind, payload)
     except InvalidInput as error:
         raise InvalidInput(

@@ -94,7 +94,7 @@ export class LiveSession {
 
   // Whether the frame answers an event this page already has the answer to.
   answeredAgain(frame) {
-    return frame.event_id !== undefined && this.answered.has(frame.event_id) && !this.pending.has(frame.event_id);
+    return this.answered.has(frame.event_id);
   }
 
   receive(frame) {
