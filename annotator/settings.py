@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
     "annotator.projects",
@@ -113,13 +114,28 @@ MEDIA_ROOT = Path(env.str("MASKLOOP_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Scripts send "Authorization: Token <key>" (no CSRF token needed); pages use the session.
+    # Token first, so an anonymous call gets 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotator.common.exception_handler.handle_api_exception",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Maskloop API", "VERSION": "0.1.0"}
+
+# Who may create projects: "staff" (site staff only) or "all" (every logged-in user).
+MASKLOOP_PROJECT_CREATORS = env.str("MASKLOOP_PROJECT_CREATORS", default="staff")
+if MASKLOOP_PROJECT_CREATORS not in ("staff", "all"):
+    raise ImproperlyConfigured("MASKLOOP_PROJECT_CREATORS must be 'staff' or 'all'")
+
+# E-mail (invitations that name an address are sent there): an EMAIL_URL such as
+# smtp+tls://user:password@mail.example.org:587; by default printed to the server's console.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="maskloop@localhost")
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 
 REDIS_URL = env.str("REDIS_URL", default="")
 

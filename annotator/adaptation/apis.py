@@ -23,11 +23,14 @@ from annotator.adaptation.serializers import (
 )
 from annotator.adaptation.tasks import run_replay_check
 from annotator.projects.models import LabelClass
-from annotator.projects.selectors import SETUP_ROLES, label_class_get, membership_require_role
+from annotator.projects.permissions import Action
+from annotator.projects.selectors import label_class_get, membership_require
 
 
-def _label_class(request: Request, project_id: int, class_id: int) -> LabelClass:
-    membership_require_role(user=request.user, project_id=project_id, roles=SETUP_ROLES)
+def _label_class(
+    request: Request, project_id: int, class_id: int, action: Action = Action.ADAPTATION_MANAGE
+) -> LabelClass:
+    membership_require(user=request.user, project_id=project_id, action=action)
     return label_class_get(project_id=project_id, class_id=class_id)
 
 
@@ -38,7 +41,7 @@ def _history(label_class: LabelClass) -> Response:
 class DecoderApi(APIView):
     @extend_schema(responses=DecoderHistorySerializer)
     def get(self, request: Request, project_id: int, class_id: int) -> Response:
-        return _history(_label_class(request, project_id, class_id))
+        return _history(_label_class(request, project_id, class_id, Action.ADAPTATION_VIEW))
 
     @extend_schema(request=DecoderSwitchSerializer, responses=DecoderHistorySerializer)
     def patch(self, request: Request, project_id: int, class_id: int) -> Response:
@@ -93,7 +96,7 @@ class ReplayCheckListApi(APIView):
 class ReplayCheckApi(APIView):
     @extend_schema(responses=ReplayCheckSerializer)
     def get(self, request: Request, project_id: int, class_id: int, check_id: int) -> Response:
-        label_class = _label_class(request, project_id, class_id)
+        label_class = _label_class(request, project_id, class_id, Action.ADAPTATION_VIEW)
         return Response(
             ReplayCheckSerializer(selectors.replay_check_get(label_class=label_class, check_id=check_id)).data
         )
@@ -102,12 +105,14 @@ class ReplayCheckApi(APIView):
 class ProjectAdaptationApi(APIView):
     @extend_schema(responses=ProjectAdaptationSerializer)
     def get(self, request: Request, project_id: int) -> Response:
-        membership_require_role(user=request.user, project_id=project_id, roles=SETUP_ROLES)
+        membership_require(user=request.user, project_id=project_id, action=Action.ADAPTATION_VIEW)
         return Response(ProjectAdaptationSerializer(selectors.project_adaptation(project_id=project_id)).data)
 
     @extend_schema(request=ProjectAdaptationSerializer, responses=ProjectAdaptationSerializer)
     def patch(self, request: Request, project_id: int) -> Response:
-        membership = membership_require_role(user=request.user, project_id=project_id, roles=SETUP_ROLES)
+        membership = membership_require(
+            user=request.user, project_id=project_id, action=Action.ADAPTATION_MANAGE
+        )
         body = ProjectAdaptationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         updated = services.project_adaptation_update(

@@ -1,4 +1,4 @@
-"""REST endpoints for annotations."""
+"""REST endpoints for annotations: list, delete and bring back, the matte."""
 
 from __future__ import annotations
 
@@ -9,26 +9,64 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.annotations import selectors
+from annotator.annotations import selectors, services
 from annotator.annotations.serializers import AnnotationSerializer
 from annotator.common.errors import InvalidInput
-from annotator.projects.selectors import membership_get
+from annotator.common.pagination import PagedApi
+from annotator.common.params import DELETED, flag
+from annotator.projects.permissions import Action
+from annotator.projects.selectors import membership_require
 
 
-class AnnotationListApi(APIView):
+class AnnotationListApi(PagedApi):
     @extend_schema(
-        parameters=[OpenApiParameter("image", OpenApiTypes.INT, description="only this image's annotations")],
+        parameters=[
+            OpenApiParameter("image", OpenApiTypes.INT, description="only this image's annotations"),
+            DELETED,
+        ],
         responses=AnnotationSerializer(many=True),
     )
     def get(self, request: Request, project_id: int) -> Response:
-        membership_get(user=request.user, project_id=project_id)
+        deleted = flag(request, "deleted")
+        action = Action.ANNOTATION_TRASH if deleted else Action.PROJECT_VIEW
+        membership = membership_require(user=request.user, project_id=project_id, action=action)
         image = request.query_params.get("image")
-        if image is not None and not image.isdigit():
-            raise InvalidInput("The image filter must be an image id.")
+        if image is not None and not (image.isascii() and image.isdigit()):
+            raise InvalidInput("The image filter must be an image id.", code="invalid_filter")
         annotations = selectors.annotation_list(
-            project_id=project_id, image_id=int(image) if image is not None else None
+            project_id=project_id, image_id=int(image) if image is not None else None, deleted=deleted
         )
-        return Response(AnnotationSerializer(annotations, many=True).data)
+        visible = selectors.visible_annotations(membership=membership, annotations=annotations)
+        return self.page(request, visible, AnnotationSerializer)
+
+
+class AnnotationDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, project_id: int, annotation_id: int) -> Response:
+        """Delete an object (annotators: their own); it is kept and can be brought back."""
+        _, annotation = selectors.annotation_access(
+            user=request.user,
+            project_id=project_id,
+            annotation_id=annotation_id,
+            action=Action.ANNOTATION_DELETE,
+            deleted=None,
+        )
+        services.annotation_delete(annotation=annotation, user=request.user)  # type: ignore[arg-type]
+        return Response(status=204)
+
+
+class AnnotationRestoreApi(APIView):
+    @extend_schema(request=None, responses=AnnotationSerializer)
+    def post(self, request: Request, project_id: int, annotation_id: int) -> Response:
+        """Bring a deleted object back as it was."""
+        _, annotation = selectors.annotation_access(
+            user=request.user,
+            project_id=project_id,
+            annotation_id=annotation_id,
+            action=Action.ANNOTATION_RESTORE,
+            deleted=None,
+        )
+        return Response(AnnotationSerializer(services.annotation_restore(annotation=annotation)).data)
 
 
 class AnnotationMatteApi(APIView):
@@ -39,11 +77,12 @@ class AnnotationMatteApi(APIView):
         responses={(200, "image/png"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, project_id: int, annotation_id: int) -> HttpResponse:
-        membership_get(user=request.user, project_id=project_id)
-        annotation = selectors.annotation_get(project_id=project_id, annotation_id=annotation_id)
+        _, annotation = selectors.annotation_access(
+            user=request.user, project_id=project_id, annotation_id=annotation_id, action=Action.PROJECT_VIEW
+        )
         response = HttpResponse(
             selectors.annotation_matte_png(annotation=annotation), content_type="image/png"
         )
-        disposition = "attachment" if request.query_params.get("download") in ("1", "true") else "inline"
+        disposition = "attachment" if flag(request, "download") else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="annotation-{annotation.id}-matte.png"'
         return response

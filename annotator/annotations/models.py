@@ -10,6 +10,21 @@ from annotator.interactions.models import InteractionSession
 from annotator.projects.models import LabelClass, Project
 
 
+class LiveAnnotations(models.Manager["Annotation"]):
+    """Objects that are shown: neither they, their image nor their class deleted
+    (``Annotation.all_objects`` has every one). Deleting an image or a class hides its objects
+    without touching them, so bringing it back brings them back as they were."""
+
+    def get_queryset(self) -> models.QuerySet[Annotation]:
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                deleted_at__isnull=True, image__deleted_at__isnull=True, label_class__deleted_at__isnull=True
+            )
+        )
+
+
 class Annotation(models.Model):
     """One object: its class and its mask as COCO RLE (``{"size": [h, w], "counts": str}``)."""
 
@@ -24,6 +39,15 @@ class Annotation(models.Model):
         InteractionSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="annotation"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Deletes are soft: a deleted object is hidden and can be brought back.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = LiveAnnotations()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["id"]
+        base_manager_name = "all_objects"

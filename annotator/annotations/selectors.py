@@ -1,31 +1,73 @@
-"""Reads about annotations."""
+"""Reads about annotations, and who may act on one."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from annotator.annotations.models import Annotation
 from annotator.common.errors import NotFound
-from annotator.images.selectors import image_rgb
+from annotator.images.models import ImageAssignment
+from annotator.images.selectors import image_is_own, image_rgb, sees_every_image
+from annotator.projects.models import Membership
+from annotator.projects.permissions import Action
+from annotator.projects.selectors import User, check_allowed, membership_get
 from inference.masks import rle
 from inference.masks.matte import alpha_matte, alpha_png
 
 
-def annotation_list(*, project_id: int, image_id: int | None = None) -> QuerySet[Annotation]:
-    annotations = Annotation.objects.filter(project_id=project_id).select_related(
-        "label_class", "author", "image"
+def annotation_list(
+    *, project_id: int, image_id: int | None = None, deleted: bool | None = False
+) -> QuerySet[Annotation]:
+    """The project's objects (of one image, when given): those shown, those deleted on their
+    own (``deleted``), or either (None). The objects of a deleted image or class are in
+    neither: they come back with it."""
+    annotations = Annotation.all_objects.filter(
+        project_id=project_id, image__deleted_at__isnull=True, label_class__deleted_at__isnull=True
     )
+    if deleted is not None:
+        annotations = annotations.filter(deleted_at__isnull=not deleted)
+    annotations = annotations.select_related("label_class", "author", "image", "deleted_by")
     if image_id is not None:
         annotations = annotations.filter(image_id=image_id)
-    return annotations
+    return annotations.order_by("id")
 
 
-def annotation_get(*, project_id: int, annotation_id: int, image_id: int | None = None) -> Annotation:
+def visible_annotations(*, membership: Membership, annotations: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """What of ``annotations`` the member may see: those on the images they may see."""
+    if sees_every_image(membership):
+        return annotations
+    assigned = ImageAssignment.objects.filter(image=OuterRef("image_id"), user_id=membership.user_id)
+    return annotations.filter(Exists(assigned))
+
+
+def annotation_get(
+    *, project_id: int, annotation_id: int, image_id: int | None = None, deleted: bool | None = False
+) -> Annotation:
     """One annotation of the project (and of that image, when given); NotFound otherwise."""
-    found = annotation_list(project_id=project_id, image_id=image_id).filter(id=annotation_id).first()
+    found = (
+        annotation_list(project_id=project_id, image_id=image_id, deleted=deleted)
+        .filter(id=annotation_id)
+        .first()
+    )
     if found is None:
         raise NotFound("No such annotation in this project.", code="unknown_annotation")
     return found
+
+
+def annotation_access(
+    *, user: User, project_id: int, annotation_id: int, action: Action, deleted: bool | None = False
+) -> tuple[Membership, Annotation]:
+    """The user's membership and the object, if they may see its image and do ``action`` on it
+    (their own object, or another's)."""
+    membership = membership_get(user=user, project_id=project_id)
+    annotation = annotation_get(project_id=project_id, annotation_id=annotation_id, deleted=deleted)
+    check_allowed(membership, Action.IMAGE_VIEW, own=_image_own(membership, annotation.image_id))
+    check_allowed(membership, action, own=annotation.author_id == membership.user_id)
+    return membership, annotation
+
+
+def _image_own(membership: Membership, image_id: int) -> bool:
+    return sees_every_image(membership) or image_is_own(membership=membership, image_id=image_id)
 
 
 def annotation_matte_png(*, annotation: Annotation) -> bytes:

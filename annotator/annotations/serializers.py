@@ -6,6 +6,8 @@ from annotator.annotations.models import Annotation
 class AnnotationSerializer(serializers.ModelSerializer[Annotation]):
     class_name = serializers.CharField(source="label_class.name", read_only=True)
     author = serializers.CharField(source="author.get_username", read_only=True)
+    author_id = serializers.IntegerField(read_only=True)
+    deleted_by = serializers.CharField(source="deleted_by.get_username", read_only=True, default=None)
 
     class Meta:
         model = Annotation
@@ -18,6 +20,9 @@ class AnnotationSerializer(serializers.ModelSerializer[Annotation]):
             "bbox",
             "area",
             "author",
+            "author_id",
             "source_session",
             "created_at",
+            "deleted_at",
+            "deleted_by",
         ]

@@ -26,7 +26,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from annotator.common.errors import DomainError, InvalidInput
 from annotator.images.selectors import image_get
-from annotator.interactions import protocol, relay, routing, selectors, services, tasks
+from annotator.interactions import access, protocol, relay, routing, selectors, services, tasks
 from annotator.interactions.selectors import SessionInfo
 from annotator.projects.selectors import label_class_get, membership_get
 
@@ -95,7 +95,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         session_id = snapshot["session_id"]
         await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
         image = snapshot["image"]
-        self.sessions[session_id] = SessionInfo(session_id, image["width"], image["height"])
+        self.sessions[session_id] = SessionInfo(session_id, image["id"], image["width"], image["height"])
         await self.send_json(snapshot)
         self._dispatch(functools.partial(tasks.send_prepare, queue=queue), session_id)
 
@@ -175,6 +175,9 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         image = image_get(project_id=self.project_id, image_id=message.image_id)
         label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
         user = self.scope["user"]
+        access.check_may_outline(
+            user=user, project_id=self.project_id, image_id=image.id, class_id=label_class.id
+        )
         session = services.session_open(user=user, image=image, label_class=label_class)
         return selectors.session_snapshot(session=session), tasks.session_queue(session.id, self.routes)
 
@@ -189,8 +192,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         before the insert's commit, the step waiting for it (``services.event_record``). The ack
         still reaches the page first: the consumer relays the worker's frames only once this
         handler has returned."""
-        if event.kind == "accept" and "class_id" in event.payload:
-            label_class_get(project_id=self.project_id, class_id=event.payload["class_id"])
+        self._check_allowed(event)
         started: bool | None = None
 
         def start_step() -> None:
@@ -211,6 +213,24 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             start_step=None if tasks.runs_in_process() else start_step,
         )
         return created, recorded.status, started
+
+    def _check_allowed(self, event: protocol.SessionEvent) -> None:
+        """An accept saves only what the user may still save; a ``start`` corrects only an
+        object the user may correct (``access``). Other events change nothing saved."""
+        user = self.scope["user"]
+        if event.kind == "accept":
+            class_id = event.payload.get("class_id")
+            if class_id is None:
+                class_id = selectors.session_class_id(session_id=event.session_id)
+            label_class_get(project_id=self.project_id, class_id=class_id)
+            image_id = self.sessions[event.session_id].image_id
+            access.check_may_outline(
+                user=user, project_id=self.project_id, image_id=image_id, class_id=class_id
+            )
+        elif event.kind == "start":
+            access.check_may_correct(
+                user=user, project_id=self.project_id, annotation_id=event.payload["annotation_id"]
+            )
 
     @staticmethod
     def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:

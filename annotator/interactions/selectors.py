@@ -16,6 +16,7 @@ class SessionInfo:
     """What the consumer needs to validate events without asking the database again."""
 
     session_id: int
+    image_id: int
     width: int
     height: int
 
@@ -31,7 +32,13 @@ def session_info(*, session_id: int, user_id: int, project_id: int) -> SessionIn
         raise NotFound("Session not found.", code="unknown_session")
     if session.state != SessionState.OPEN:
         raise InvalidInput(f"The session is {session.state}.", code="session_closed")
-    return SessionInfo(session_id=session.id, width=session.image.width, height=session.image.height)
+    image = session.image
+    return SessionInfo(session_id=session.id, image_id=image.id, width=image.width, height=image.height)
+
+
+def session_class_id(*, session_id: int) -> int:
+    """The class the session outlines now."""
+    return int(InteractionSession.objects.values_list("label_class_id", flat=True).get(id=session_id))
 
 
 def session_history(*, session: InteractionSession) -> SessionHistory:

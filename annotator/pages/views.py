@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from annotator.common.errors import NotFound
-from annotator.images.selectors import image_get
+from annotator.common.errors import DomainError, NotFound
+from annotator.images.selectors import image_access
 from annotator.projects.engines import engine_in_use
-from annotator.projects.selectors import SETUP_ROLES, membership_get
+from annotator.projects.permissions import Action
+from annotator.projects.selectors import membership_get, membership_require
 
 
-def _not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
+def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, "not_found.html", {"detail": error.detail}, status=404)
 
 
@@ -43,9 +44,10 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 @ensure_csrf_cookie
 def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpResponse:
     try:
-        membership = membership_get(user=request.user, project_id=project_id)
-        image = image_get(project_id=project_id, image_id=image_id)
-    except NotFound as error:
+        membership, image = image_access(user=request.user, image_id=image_id, action=Action.IMAGE_VIEW)
+        if membership.project_id != project_id:
+            raise NotFound("Image not found in this project.")
+    except DomainError as error:
         return _not_found(request, error)
     context = {
         "project": membership.project,
@@ -61,10 +63,10 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
 def adaptation(request: HttpRequest, project_id: int) -> HttpResponse:
     """Online adaptation of the project's classes: variant, versions, rollback, replay checks."""
     try:
-        membership = membership_get(user=request.user, project_id=project_id)
-        if membership.role not in SETUP_ROLES:
-            raise NotFound("Only the project's admins and managers manage adaptation.")
-    except NotFound as error:
+        membership = membership_require(
+            user=request.user, project_id=project_id, action=Action.ADAPTATION_VIEW
+        )
+    except DomainError as error:
         return _not_found(request, error)
     context = {"project": membership.project, "engine": engine_in_use(membership.project.engine)}
     return render(request, "adaptation.html", context)

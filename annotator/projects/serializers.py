@@ -1,14 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
-from annotator.projects.models import LabelClass, Project
+from annotator.projects.member_services import INVITATION_DAYS, invitation_state
+from annotator.projects.models import Assignment, Invitation, LabelClass, Membership, Project, Role
 from inference.pipelines import available_pipelines
 
 
 class LabelClassSerializer(serializers.ModelSerializer[LabelClass]):
     class Meta:
         model = LabelClass
-        fields = ["id", "name", "colour"]
+        fields = ["id", "name", "colour", "deleted_at"]
 
 
 class LabelClassInputSerializer(serializers.Serializer[None]):
@@ -32,6 +38,8 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "engine_in_use",
             "engine_note",
             "pipeline",
+            "assignment",
+            "archived_at",
             "created_at",
             "label_classes",
             "role",
@@ -60,10 +68,106 @@ class ProjectInputSerializer(serializers.Serializer[None]):
 
 
 class ProjectUpdateSerializer(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
     engine = serializers.ChoiceField(choices=ENGINE_CHOICES, required=False)
     pipeline = serializers.ChoiceField(choices=available_pipelines(), required=False)
+    assignment = serializers.ChoiceField(choices=Assignment.choices, required=False)
 
     def validate(self, attrs: dict[str, str]) -> dict[str, str]:
         if not attrs:
-            raise serializers.ValidationError("Give an engine, a pipeline or both.")
+            raise serializers.ValidationError(
+                "Give at least one of: name, description, engine, pipeline, assignment."
+            )
         return attrs
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "is_staff", "date_joined", "last_login"]
+
+
+class MemberSerializer(serializers.ModelSerializer[Membership]):
+    user = serializers.IntegerField(source="user.id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "email", "role", "created_at"]
+
+
+class MemberAddSerializer(serializers.Serializer[None]):
+    user = serializers.CharField(max_length=254, help_text="The account's username or e-mail address.")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MemberRoleSerializer(serializers.Serializer[None]):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    state = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    used_by = serializers.CharField(source="used_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "role",
+            "email",
+            "state",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "used_by",
+            "used_at",
+        ]
+
+    def get_state(self, invitation: Invitation) -> str:
+        """pending, used, revoked or expired."""
+        return invitation_state(invitation)
+
+
+class InvitationCreatedSerializer(InvitationSerializer):
+    url = serializers.SerializerMethodField()
+    emailed = serializers.SerializerMethodField()
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "url", "emailed"]
+
+    def get_url(self, invitation: Invitation) -> str:
+        """The link to hand to the person (shown this once)."""
+        return str(self.context["url"])
+
+    def get_emailed(self, invitation: Invitation) -> bool:
+        """Whether the link was sent to the invitation's e-mail address."""
+        return bool(self.context.get("emailed", False))
+
+
+class InvitationInputSerializer(serializers.Serializer[None]):
+    role = serializers.ChoiceField(choices=Role.choices)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(min_value=INVITATION_DAYS[0], max_value=INVITATION_DAYS[1], default=7)
+
+
+class UserInputSerializer(serializers.Serializer[None]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    is_staff = serializers.BooleanField(required=False, default=False)
+
+
+class MeSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    is_staff = serializers.BooleanField()
+    can_create_projects = serializers.BooleanField()
+    has_token = serializers.BooleanField()
+
+
+class TokenSerializer(serializers.Serializer[dict[str, str]]):
+    token = serializers.CharField(help_text='Send it as "Authorization: Token <token>".')

@@ -102,7 +102,7 @@ export async function saveAndList(page, projectId, imageId) {
   const saved = await page.locator("#saved").textContent();
   const annotations = await page.evaluate(async ([p, i]) => {
     const response = await fetch(`/api/projects/${p}/annotations/?image=${i}`);
-    return response.json();
+    return (await response.json()).results;
   }, [projectId, imageId]);
   return { saved, annotations };
 }

@@ -86,7 +86,9 @@ def test_annotate_an_object_in_the_browser(
 
     client = APIClient()
     client.force_authenticate(project_setup.annotator)
-    listed = client.get(f"/api/projects/{project_setup.project.id}/annotations/", {"image": image.id}).data
+    listed = client.get(f"/api/projects/{project_setup.project.id}/annotations/", {"image": image.id}).data[
+        "results"
+    ]
     assert len(listed) == 1 == len(result["annotations"])
     first = result["annotations"][0]
     assert listed[0]["id"] == first["id"]

@@ -1,6 +1,6 @@
 // The adaptation page: the project's variant, and per class its decoder versions, the
 // switch, rollback, reset and replay checks (current against a candidate version).
-import { apiGet, apiPatch, apiPost, el } from "./api.js";
+import { apiGet, apiGetAll, apiPatch, apiPost, el } from "./api.js";
 
 const page = document.getElementById("adaptation-page");
 const projectId = page.dataset.projectId;
@@ -152,7 +152,7 @@ function classCard(labelClass, history) {
 }
 
 async function loadClasses() {
-  const classes = await apiGet(`/api/projects/${projectId}/classes/`);
+  const classes = await apiGetAll(`/api/projects/${projectId}/classes/`);
   const cards = [];
   for (const labelClass of classes) {
     const history = await apiGet(`/api/projects/${projectId}/classes/${labelClass.id}/decoder/`);

@@ -25,12 +25,24 @@ export async function apiGet(url) {
   return parse(await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }));
 }
 
+// Every page of a paginated list, as one array (lists under /api/ come in pages).
+export async function apiGetAll(url) {
+  const items = [];
+  let next = url + (url.includes("?") ? "&" : "?") + "page_size=500";
+  while (next) {
+    const page = await apiGet(next);
+    items.push(...page.results);
+    next = page.next;
+  }
+  return items;
+}
+
 async function apiSend(method, url, data) {
   return parse(await fetch(url, {
     method,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-    body: JSON.stringify(data),
+    body: data === undefined ? undefined : JSON.stringify(data),
   }));
 }
 
@@ -40,6 +52,10 @@ export function apiPost(url, data) {
 
 export function apiPatch(url, data) {
   return apiSend("PATCH", url, data);
+}
+
+export function apiDelete(url) {
+  return apiSend("DELETE", url);
 }
 
 // Upload one file as multipart field "file"; onProgress(fraction) as bytes go out.

@@ -1,4 +1,4 @@
-import { apiGet, apiPost, el, uploadFile } from "./api.js";
+import { apiGetAll, apiPost, el, uploadFile } from "./api.js";
 
 const page = document.getElementById("project-page");
 const projectId = page.dataset.projectId;
@@ -6,13 +6,13 @@ const classList = document.getElementById("class-list");
 const imageList = document.getElementById("image-list");
 
 async function refreshClasses() {
-  const classes = await apiGet(`/api/projects/${projectId}/classes/`);
+  const classes = await apiGetAll(`/api/projects/${projectId}/classes/`);
   classList.replaceChildren(...classes.map((c) => el("li", { style: `background:${c.colour}` }, c.name)));
   if (!classes.length) classList.append(el("li", { class: "muted" }, "No classes yet."));
 }
 
 async function refreshImages() {
-  const images = await apiGet(`/api/projects/${projectId}/images/`);
+  const images = await apiGetAll(`/api/projects/${projectId}/images/`);
   imageList.replaceChildren();
   if (!images.length) imageList.append(el("li", { class: "muted" }, "No images yet."));
   for (const image of images) {

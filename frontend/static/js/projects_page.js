@@ -1,11 +1,11 @@
-import { apiGet, apiPost, el } from "./api.js";
+import { apiGetAll, apiPost, el } from "./api.js";
 
 const list = document.getElementById("project-list");
 const form = document.getElementById("project-form");
 const error = document.getElementById("project-error");
 
 async function refresh() {
-  const projects = await apiGet("/api/projects/");
+  const projects = await apiGetAll("/api/projects/");
   list.replaceChildren();
   if (!projects.length) list.append(el("li", { class: "muted" }, "No projects yet: create one below."));
   for (const project of projects) {

@@ -206,9 +206,9 @@ async def test_unknown_image_or_class_or_session_gets_an_error_frame(live: dict[
     comm, session = await opened(live)
     setup = live["setup"]
     await comm.send_json_to({"type": "open", "image_id": 99999, "class_id": setup.label_class.id})
-    assert (await comm.receive_json_from())["code"] == "not_found"
+    assert (await comm.receive_json_from())["code"] == "unknown_image"
     await comm.send_json_to({"type": "open", "image_id": live["image"].id, "class_id": 99999})
-    assert (await comm.receive_json_from())["code"] == "not_found"
+    assert (await comm.receive_json_from())["code"] == "unknown_class"
     await comm.send_json_to(click({"session_id": 99999}, "z", 1, 1))
     assert (await comm.receive_json_from())["code"] == "unknown_session"
     await comm.disconnect()

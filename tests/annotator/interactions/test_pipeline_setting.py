@@ -26,6 +26,8 @@ def test_admins_set_the_pipeline_and_others_cannot(project_setup: ProjectSetup) 
     changed = admin.patch(url, {"pipeline": "crop+merge"}, content_type="application/json")
     assert changed.status_code == 200 and changed.json()["pipeline"] == "crop+merge"
     assert changed.json()["engine"] == "grabcut"  # untouched
+    project_setup.admin.is_staff = True  # staff create projects
+    project_setup.admin.save()
     created = admin.post(
         "/api/projects/", {"name": "cropped", "pipeline": "crop"}, content_type="application/json"
     )

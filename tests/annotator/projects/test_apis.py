@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from annotator.projects.models import Membership
+from annotator.projects.models import Membership, Project
 from tests.conftest import ProjectSetup
 from tests.factories import UserFactory, upload_scene
 
@@ -19,7 +19,7 @@ def client_for(user: object) -> APIClient:
 
 
 def test_creating_a_project_makes_the_creator_its_admin_with_its_classes() -> None:
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     response = client_for(user).post(
         "/api/projects/", {"name": "Streets", "classes": ["car", "person"]}, format="json"
     )
@@ -27,19 +27,33 @@ def test_creating_a_project_makes_the_creator_its_admin_with_its_classes() -> No
     assert [c["name"] for c in response.data["label_classes"]] == ["car", "person"]
     project_id = response.data["id"]
     assert Membership.objects.get(project_id=project_id, user=user).role == "admin"
-    listed = client_for(user).get("/api/projects/").data
+    listed = client_for(user).get("/api/projects/").data["results"]
     assert [(p["name"], p["role"], [c["name"] for c in p["label_classes"]]) for p in listed] == [
         ("Streets", "admin", ["car", "person"])
     ]
 
 
 def test_a_project_without_a_name_is_refused() -> None:
-    response = client_for(UserFactory()).post("/api/projects/", {"name": "  "}, format="json")
+    response = client_for(UserFactory(is_staff=True)).post("/api/projects/", {"name": "  "}, format="json")
     assert response.status_code == 400
+    assert response.data["code"] == "invalid" and "name" in response.data["fields"]
+    assert response.data["detail"].startswith("name: ")
 
 
-def test_anonymous_requests_are_refused() -> None:
-    assert APIClient().get("/api/projects/").status_code == 403
+def test_only_staff_create_projects_unless_the_setting_lets_everyone(settings: object) -> None:
+    user = UserFactory()
+    refused = client_for(user).post("/api/projects/", {"name": "Mine"}, format="json")
+    assert refused.status_code == 403 and refused.data["code"] == "cannot_create_projects"
+    assert not Project.objects.exists()
+    settings.MASKLOOP_PROJECT_CREATORS = "all"  # type: ignore[attr-defined]
+    assert client_for(user).post("/api/projects/", {"name": "Mine"}, format="json").status_code == 201
+
+
+def test_anonymous_requests_are_refused_with_how_to_authenticate() -> None:
+    response = APIClient().get("/api/projects/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.data["code"] == "not_authenticated"
 
 
 def test_non_member_gets_404_from_every_endpoint_of_the_project(project_setup: ProjectSetup) -> None:
@@ -56,7 +70,7 @@ def test_non_member_gets_404_from_every_endpoint_of_the_project(project_setup: P
     ):
         assert outsider.get(url).status_code == 404, url
     assert outsider.post(f"/api/projects/{pid}/classes/", {"name": "x"}, format="json").status_code == 404
-    assert outsider.get("/api/projects/").data == []
+    assert outsider.get("/api/projects/").data["results"] == []
 
 
 def test_annotators_cannot_add_classes_but_admins_can(project_setup: ProjectSetup) -> None:

@@ -1,6 +1,6 @@
 // The annotation page: clicks, boxes, scribbles and strokes in, masks out; undo/redo/accept,
 // correcting saved objects, zoom, pan and the magnifier.
-import { apiGet } from "../api.js";
+import { apiGetAll } from "../api.js";
 import { LiveSession } from "./live_session.js";
 import { Magnifier } from "./magnifier.js";
 import { AnnotationsLayer, MaskLayer } from "./mask_layer.js";
@@ -32,8 +32,8 @@ function loadImage(url) {
 
 const [image, classes, annotations] = await Promise.all([
   loadImage(page.dataset.imageUrl),
-  apiGet(`/api/projects/${projectId}/classes/`),
-  apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`),
+  apiGetAll(`/api/projects/${projectId}/classes/`),
+  apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`),
 ]);
 
 if (!classes.length) {
@@ -117,7 +117,7 @@ const live = new LiveSession(projectId, {
     showSavedLinks(frame);
     live.open(imageId, currentClass());
     done.hidden = null;
-    showSaved(await apiGet(`/api/projects/${projectId}/annotations/?image=${imageId}`));
+    showSaved(await apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`));
     viewport.draw();
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
