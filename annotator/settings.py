@@ -87,7 +87,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file too, so a server thread and the tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_maskloop.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # A transaction takes SQLite's write lock when it begins, so two that both write wait for
+    # each other instead of failing ("database is locked") when the second one writes.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

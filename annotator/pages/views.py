@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,34 +12,73 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.common.errors import DomainError, NotFound
 from annotator.images.selectors import image_access
-from annotator.projects.engines import engine_in_use
-from annotator.projects.permissions import Action
-from annotator.projects.selectors import membership_get, membership_require
+from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
+from annotator.projects.models import Assignment, Membership
+from annotator.projects.permissions import Action, allowed
+from annotator.projects.selectors import may_create_projects, membership_require
+from inference.pipelines import available_pipelines
 
 
 def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, "not_found.html", {"detail": error.detail}, status=404)
 
 
+def _project_context(membership: Membership, **extra: Any) -> dict[str, Any]:
+    """What every page of a project shows: the project, the user's role, what that role may
+    do (``can.<action>`` for the tabs and buttons), the engine in use."""
+    role = membership.role
+    return {
+        "project": membership.project,
+        "role": role,
+        "can": {action.name.lower(): allowed(role, action, own=False) for action in Action},
+        "engine": engine_in_use(membership.project.engine),
+        "assignment_modes": Assignment.choices,
+        **extra,
+    }
+
+
+def _project_page(request: HttpRequest, project_id: int, action: Action, template: str) -> HttpResponse:
+    try:
+        membership = membership_require(user=request.user, project_id=project_id, action=action)
+    except DomainError as error:
+        return _not_found(request, error)
+    return render(request, template, _project_context(membership))
+
+
 @login_required
 @ensure_csrf_cookie
 def projects(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects.html")
+    return render(request, "projects.html", {"can_create": may_create_projects(user=request.user)})
 
 
 @login_required
 @ensure_csrf_cookie
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Work, progress, classes and images of a project."""
+    return _project_page(request, project_id, Action.PROJECT_VIEW, "project.html")
+
+
+@login_required
+@ensure_csrf_cookie
+def members(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Members, roles and invitations."""
+    return _project_page(request, project_id, Action.MEMBER_LIST, "members.html")
+
+
+@login_required
+@ensure_csrf_cookie
+def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Name, engine, pipeline, how images are handed out, the archive, and what was deleted."""
     try:
-        membership = membership_get(user=request.user, project_id=project_id)
-    except NotFound as error:
+        membership = membership_require(user=request.user, project_id=project_id, action=Action.PROJECT_VIEW)
+        if not allowed(membership.role, Action.ANNOTATION_TRASH) and not allowed(
+            membership.role, Action.PROJECT_CONFIGURE
+        ):
+            raise NotFound("Only the project's admins and managers see its settings.")
+    except DomainError as error:
         return _not_found(request, error)
-    context = {
-        "project": membership.project,
-        "role": membership.role,
-        "engine": engine_in_use(membership.project.engine),
-    }
-    return render(request, "project.html", context)
+    context = _project_context(membership, engines=ENGINE_CHOICES, pipelines=available_pipelines())
+    return render(request, "project_settings.html", context)
 
 
 @login_required
@@ -49,12 +90,7 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
             raise NotFound("Image not found in this project.")
     except DomainError as error:
         return _not_found(request, error)
-    context = {
-        "project": membership.project,
-        "image": image,
-        "engine": engine_in_use(membership.project.engine),
-        "resync_ms": settings.MASKLOOP_PAGE_RESYNC_MS,
-    }
+    context = _project_context(membership, image=image, resync_ms=settings.MASKLOOP_PAGE_RESYNC_MS)
     return render(request, "annotate.html", context)
 
 
@@ -62,11 +98,4 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
 @ensure_csrf_cookie
 def adaptation(request: HttpRequest, project_id: int) -> HttpResponse:
     """Online adaptation of the project's classes: variant, versions, rollback, replay checks."""
-    try:
-        membership = membership_require(
-            user=request.user, project_id=project_id, action=Action.ADAPTATION_VIEW
-        )
-    except DomainError as error:
-        return _not_found(request, error)
-    context = {"project": membership.project, "engine": engine_in_use(membership.project.engine)}
-    return render(request, "adaptation.html", context)
+    return _project_page(request, project_id, Action.ADAPTATION_VIEW, "adaptation.html")

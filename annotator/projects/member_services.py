@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from annotator.common.errors import Conflict, InvalidInput, NotFound
 from annotator.projects.models import Invitation, Membership, Project, Role
+from annotator.projects.selectors import invitation_find, invitation_state, token_digest
 from annotator.projects.signals import member_removed
 
 INVITATION_DAYS = (1, 90)
@@ -94,7 +94,7 @@ def member_remove(*, membership: Membership, removed_by: User) -> None:
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_digest(token)
 
 
 def invitation_create(
@@ -130,31 +130,12 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return locked
 
 
-def invitation_state(invitation: Invitation) -> str:
-    """pending, used, revoked or expired."""
-    if invitation.used_at is not None:
-        return "used"
-    if invitation.revoked_at is not None:
-        return "revoked"
-    if invitation.expires_at <= timezone.now():
-        return "expired"
-    return "pending"
-
-
 def _check_usable(invitation: Invitation) -> None:
     state = invitation_state(invitation)
     if state != "pending":
         raise Conflict(
             f"This invitation is {state}: ask the project's admin for a new one.", code=f"invitation_{state}"
         )
-
-
-def invitation_find(*, token: str) -> Invitation:
-    """The invitation behind a link, whatever its state; NotFound for an unknown link."""
-    invitation = Invitation.objects.select_related("project").filter(token_digest=_digest(token)).first()
-    if invitation is None:
-        raise NotFound("This invitation link is not valid.", code="unknown_invitation")
-    return invitation
 
 
 def _claim(token: str, user: User) -> Membership:

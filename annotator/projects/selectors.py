@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from annotator.common.errors import Conflict, Forbidden, NotFound
@@ -115,6 +118,30 @@ def member_get(*, project_id: int, user_id: int) -> Membership:
 
 def invitation_list(*, project_id: int) -> QuerySet[Invitation]:
     return Invitation.objects.filter(project_id=project_id).select_related("created_by", "used_by")
+
+
+def token_digest(token: str) -> str:
+    """What an invitation keeps of its link's secret."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_find(*, token: str) -> Invitation:
+    """The invitation behind a link, whatever its state; NotFound for an unknown link."""
+    invitation = Invitation.objects.select_related("project").filter(token_digest=token_digest(token)).first()
+    if invitation is None:
+        raise NotFound("This invitation link is not valid.", code="unknown_invitation")
+    return invitation
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """pending, used, revoked or expired."""
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "pending"
 
 
 def user_list(*, search: str = "") -> QuerySet[AbstractUser]:

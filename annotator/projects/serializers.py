@@ -6,8 +6,9 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
-from annotator.projects.member_services import INVITATION_DAYS, invitation_state
+from annotator.projects.member_services import INVITATION_DAYS
 from annotator.projects.models import Assignment, Invitation, LabelClass, Membership, Project, Role
+from annotator.projects.selectors import invitation_state
 from inference.pipelines import available_pipelines
 
 

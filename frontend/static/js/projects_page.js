@@ -1,21 +1,28 @@
 import { apiGetAll, apiPost, el } from "./api.js";
 
 const list = document.getElementById("project-list");
-const form = document.getElementById("project-form");
-const error = document.getElementById("project-error");
+const archived = document.getElementById("archived");
 
-async function refresh() {
-  const projects = await apiGetAll("/api/projects/");
-  list.replaceChildren();
-  if (!projects.length) list.append(el("li", { class: "muted" }, "No projects yet: create one below."));
+function show(target, projects, empty) {
+  target.replaceChildren();
+  if (!projects.length) target.append(el("li", { class: "muted" }, empty));
   for (const project of projects) {
     const classes = project.label_classes.map((c) => c.name).join(", ") || "no classes";
-    list.append(el("li", {}, el("a", { href: `/projects/${project.id}/` }, project.name), ` · ${classes} · ${project.role}`));
+    target.append(el("li", {}, el("a", { href: `/projects/${project.id}/` }, project.name), ` · ${classes} · ${project.role}`));
   }
 }
 
-form.addEventListener("submit", async (event) => {
+async function refresh() {
+  const [active, old] = await Promise.all([apiGetAll("/api/projects/"), apiGetAll("/api/projects/?archived=1")]);
+  show(list, active, "No projects yet.");
+  show(document.getElementById("archived-list"), old, "None.");
+  archived.hidden = !old.length;
+}
+
+const form = document.getElementById("project-form");
+form?.addEventListener("submit", async (event) => {
   event.preventDefault();
+  const error = document.getElementById("project-error");
   error.textContent = "";
   const data = new FormData(form);
   const classes = String(data.get("classes") || "").split(",").map((s) => s.trim()).filter(Boolean);

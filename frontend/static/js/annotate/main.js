@@ -1,11 +1,13 @@
 // The annotation page: clicks, boxes, scribbles and strokes in, masks out; undo/redo/accept,
 // correcting saved objects, zoom, pan and the magnifier.
 import { apiGetAll } from "../api.js";
+import { Deletions } from "./deletions.js";
 import { LiveSession } from "./live_session.js";
 import { Magnifier } from "./magnifier.js";
 import { AnnotationsLayer, MaskLayer } from "./mask_layer.js";
 import { Tools } from "./tools.js";
 import { Viewport } from "./viewport.js";
+import { WorkNav } from "./work_nav.js";
 
 const page = document.getElementById("annotate-page");
 const projectId = Number(page.dataset.projectId);
@@ -51,6 +53,10 @@ const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90f
 const done = new AnnotationsLayer(width, height);
 const showSaved = (list) => done.load(list.map((a) => ({ id: a.id, mask: a.mask, colour: colours.get(a.label_class) || "#888888" })));
 showSaved(annotations);
+const reloadSaved = async () => {
+  showSaved(await apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`));
+  viewport.draw();
+};
 // Saved objects, the live mask, and the matte when shown.
 let matteLayer = null;
 const showLayers = () => viewport.setLayers([
@@ -61,8 +67,10 @@ const magnifier = new Magnifier(stage, viewport);
 
 // The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
 let proposed = { candidates: 0, choice: 0 };
+let currentStep = 0;
 function showSteps(frame) {
   proposed = { candidates: frame.candidates || 0, choice: frame.choice || 0 };
+  currentStep = frame.step;
   const choice = proposed.candidates > 1 ? ` · mask ${proposed.choice + 1} of ${proposed.candidates} (Tab: next)` : "";
   stepsEl.textContent = `step ${frame.step}/${frame.steps}${choice}`;
 }
@@ -117,8 +125,8 @@ const live = new LiveSession(projectId, {
     showSavedLinks(frame);
     live.open(imageId, currentClass());
     done.hidden = null;
-    showSaved(await apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`));
-    viewport.draw();
+    await reloadSaved();
+    if (imageStatus.textContent === "new") showImageStatus("in_progress");
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
 }, { resyncMs: Number(page.dataset.resyncMs) });
@@ -132,7 +140,25 @@ classSelect.addEventListener("change", () => {
   live.open(imageId, currentClass());
 });
 
-const undo = () => live.send("undo");
+const imageStatus = document.getElementById("image-status");
+function showImageStatus(status) {
+  imageStatus.className = `status ${status}`;
+  imageStatus.textContent = status.replace("_", " ");
+}
+const nav = new WorkNav({
+  projectId, imageId, assignment: page.dataset.assignment, onStatus: showImageStatus, onMessage: setStatus,
+});
+nav.refresh();
+const deletions = new Deletions({ projectId, reload: reloadSaved, onMessage: (text) => { savedEl.textContent = text; } });
+const removeAt = (x, y) => {
+  const id = done.at(x, y);
+  if (id === null) setStatus("press on a saved object to delete it");
+  else deletions.remove(id);
+};
+
+// Undo steps back in the object being outlined; with no step there, it brings back the last
+// object deleted on this page.
+const undo = () => (currentStep === 0 && deletions.canUndo ? deletions.undo() : live.send("undo"));
 const redo = () => live.send("redo");
 const accept = () => live.send("accept", { class_id: currentClass() });
 const nextProposal = () => {
@@ -156,6 +182,7 @@ const tools = new Tools(viewport, stage, width, height, {
       selectTool("click");
     }
   },
+  remove: removeAt,
   outside: () => setStatus("click inside the image"),
 });
 tools.setColour(colours.get(currentClass()) || "#1e90ff");
@@ -221,7 +248,7 @@ const magnifyButton = document.getElementById("magnify");
 const toggleMagnifier = () => magnifyButton.setAttribute("aria-pressed", String(magnifier.toggle()));
 magnifyButton.addEventListener("click", toggleMagnifier);
 
-const TOOL_KEYS = { c: "click", b: "box", s: "scribble", p: "brush", e: "eraser", o: "correct" };
+const TOOL_KEYS = { c: "click", b: "box", s: "scribble", p: "brush", e: "eraser", o: "correct", x: "delete" };
 
 stage.addEventListener("wheel", (event) => {
   event.preventDefault();
@@ -241,15 +268,25 @@ window.addEventListener("keydown", (event) => {
   } else if (event.key === "Tab" && proposed.candidates > 1) {
     event.preventDefault();
     nextProposal();
+  } else if (event.key === "Enter" && event.shiftKey) {
+    event.preventDefault();
+    nav.doneAndNext();
   } else if (event.key === "Enter") {
     event.preventDefault();
     accept();
+  } else if (event.key === "Delete") {
+    const pointed = tools.pointed();
+    if (pointed) removeAt(...pointed);
   } else if (event.ctrlKey || event.metaKey || event.altKey) {
     return;
   } else if (TOOL_KEYS[key]) {
     selectTool(TOOL_KEYS[key]);
   } else if (key === "m") {
     toggleMagnifier();
+  } else if (key === "f") {
+    nav.next();
+  } else if (key === "d") {
+    nav.previous();
   } else if (key === "t" && lastSaved !== null) {
     toggleMatte();
   } else if (key === "[" || key === "]") {

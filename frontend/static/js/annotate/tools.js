@@ -6,6 +6,7 @@
 //   brush     left drag: paint the object by hand, right drag or Shift: erase
 //   eraser    left drag: erase by hand
 //   correct   short left press on a saved object: correct that object's mask; a left drag pans
+//   delete    short left press on a saved object: delete it; a left drag pans
 // A middle drag pans with every tool. Strokes are sent on release, in image pixels.
 
 const MAX_POINTS = 2000;
@@ -18,7 +19,7 @@ function thin(points) {
 
 export class Tools {
   // actions: { click(x, y, positive), box(x0, y0, x1, y1), scribble(points, thickness, positive),
-  //            brush(points, size, erase), pick(x, y), outside() }
+  //            brush(points, size, erase), pick(x, y), remove(x, y), outside() }
   constructor(viewport, stage, width, height, actions) {
     this.viewport = viewport;
     this.width = width;
@@ -48,13 +49,18 @@ export class Tools {
 
   inside(p) { return p.x >= 0 && p.y >= 0 && p.x < this.width && p.y < this.height; }
 
+  // The image pixel under the mouse, or null when it is off the image.
+  pointed() {
+    return this.hover && this.inside(this.hover) ? [Math.floor(this.hover.x), Math.floor(this.hover.y)] : null;
+  }
+
   clamp(p) {
     return [Math.min(Math.max(p.x, 0), this.width - 0.001), Math.min(Math.max(p.y, 0), this.height - 0.001)];
   }
 
   down(event) {
     const p = this.viewport.toImage(event);
-    const panning = event.button === 1 || (["click", "correct"].includes(this.tool) && event.button === 0);
+    const panning = event.button === 1 || (["click", "correct", "delete"].includes(this.tool) && event.button === 0);
     const drawing = !panning && ["box", "scribble", "brush", "eraser"].includes(this.tool);
     if (drawing && !this.inside(p)) {
       this.actions.outside();
@@ -115,6 +121,7 @@ export class Tools {
       return;
     }
     if (this.tool === "correct" && drag.button === 0) this.actions.pick(Math.floor(p.x), Math.floor(p.y));
+    else if (this.tool === "delete" && drag.button === 0) this.actions.remove(Math.floor(p.x), Math.floor(p.y));
     else if (this.tool === "click" && drag.button === 0) this.actions.click(Math.floor(p.x), Math.floor(p.y), !drag.shift);
     else if (this.tool === "click" && drag.button === 2) this.actions.click(Math.floor(p.x), Math.floor(p.y), false);
   }
