@@ -127,7 +127,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "annotator.common.exception_handler.handle_api_exception",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Maskloop API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maskloop API",
+    "VERSION": "0.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "ImageStatusEnum": "annotator.images.models.ImageStatus",
+        "ReplayCheckStatusEnum": "annotator.adaptation.models.CheckStatus",
+    },
+}
 
 # Who may create projects: "staff" (site staff only) or "all" (every logged-in user).
 MASKLOOP_PROJECT_CREATORS = env.str("MASKLOOP_PROJECT_CREATORS", default="staff")
@@ -137,7 +144,7 @@ if MASKLOOP_PROJECT_CREATORS not in ("staff", "all"):
 # E-mail (invitations that name an address are sent there): an EMAIL_URL such as
 # smtp+tls://user:password@mail.example.org:587; by default printed to the server's console.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="maskloop@localhost")
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+vars().update(environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://"))
 
 REDIS_URL = env.str("REDIS_URL", default="")
 

@@ -123,10 +123,10 @@ const live = new LiveSession(projectId, {
     viewport.setClicks([]);
     showSteps({ step: 0, steps: 0 });
     showSavedLinks(frame);
+    if (imageStatus.textContent === "new") showImageStatus("in_progress"); // as the server did
     live.open(imageId, currentClass());
     done.hidden = null;
     await reloadSaved();
-    if (imageStatus.textContent === "new") showImageStatus("in_progress");
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
 }, { resyncMs: Number(page.dataset.resyncMs) });
