@@ -14,7 +14,7 @@ from annotator.common.errors import InvalidInput
 from annotator.common.pagination import PagedApi
 from annotator.common.params import DELETED, flag
 from annotator.images import selectors, services, status
-from annotator.images.models import ImageStatus
+from annotator.images.models import ImageAsset, ImageStatus
 from annotator.images.serializers import (
     CountSerializer,
     ImageIdsSerializer,
@@ -126,22 +126,34 @@ class ImageStatusApi(APIView):
     @extend_schema(request=StatusInputSerializer, responses=ImageSerializer)
     def post(self, request: Request, image_id: int) -> Response:
         """Move the image along: ``done`` (an assignee finishes their part; the image is done
-        when every assignee has), ``in_progress`` (open it again), ``accepted`` or
-        ``needs_fixes`` (review). A move its status does not allow: 409 with a code."""
+        when every assignee has), ``in_progress`` (open it again; an accepted image only by
+        those who review), ``accepted`` or ``needs_fixes`` (review). A move its status does not
+        allow: 409 with a code."""
         data = StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         wanted, note = data.validated_data["status"], data.validated_data["note"]
         user = request.user
+        _, image = selectors.image_access(
+            user=user, image_id=image_id, action=_status_action(wanted, image_id)
+        )
         if wanted in status.VERDICTS:
-            _, image = selectors.image_access(user=user, image_id=image_id, action=Action.IMAGE_REVIEW)
             status.image_review(image=image, user=user, verdict=wanted, note=note)  # type: ignore[arg-type]
+        elif wanted == ImageStatus.DONE:
+            status.image_finish(image=image, user=user, note=note)  # type: ignore[arg-type]
         else:
-            _, image = selectors.image_access(user=user, image_id=image_id, action=Action.IMAGE_FINISH)
-            move = status.image_finish if wanted == ImageStatus.DONE else status.image_reopen
-            move(image=image, user=user, note=note)  # type: ignore[arg-type]
+            status.image_reopen(image=image, user=user, note=note)  # type: ignore[arg-type]
         return Response(
             ImageSerializer(selectors.image_get(project_id=image.project_id, image_id=image.id)).data
         )
+
+
+def _status_action(wanted: str, image_id: int) -> Action:
+    """Reviewing, and taking a verdict back by opening an accepted image again, are review
+    actions; finishing, and opening an image again otherwise, are the annotator's."""
+    accepted = ImageAsset.objects.filter(id=image_id, status=ImageStatus.ACCEPTED).exists()
+    if wanted in status.VERDICTS or (wanted == ImageStatus.IN_PROGRESS and accepted):
+        return Action.IMAGE_REVIEW
+    return Action.IMAGE_FINISH
 
 
 class ImageHistoryApi(PagedApi):

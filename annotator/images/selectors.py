@@ -11,6 +11,7 @@ from PIL import Image, ImageOps
 
 from annotator.common.errors import InvalidInput, NotFound
 from annotator.images.models import ImageAsset, ImageAssignment, ImageStatus, ImageStatusChange
+from annotator.images.status import TO_DO
 from annotator.projects.models import Assignment, Membership, Project
 from annotator.projects.permissions import Action, allowed
 from annotator.projects.selectors import User, check_allowed, membership_get
@@ -206,7 +207,7 @@ def project_progress(*, project: Project) -> Progress:
     images = ImageAsset.objects.filter(project=project)
     counts = dict(images.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_status = {status: counts.get(status, 0) for status in ImageStatus.values}
-    unassigned = images.filter(status__in=(ImageStatus.NEW, ImageStatus.IN_PROGRESS, ImageStatus.NEEDS_FIXES))
+    unassigned = images.filter(status__in=TO_DO)
     per_user = (
         ImageAssignment.objects.filter(image__project=project, image__deleted_at__isnull=True)
         .values("user_id", "user__username")

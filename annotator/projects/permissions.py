@@ -100,9 +100,15 @@ RULES: dict[Action, Rule] = {
     Action.IMAGE_RESTORE: _rule("bring a deleted image back, with its objects", ADMIN, writes=True),
     Action.IMAGE_ASSIGN: _rule("assign images to annotators and take them back", SETUP, writes=True),
     Action.IMAGE_FINISH: Rule(
-        "mark an image done, or open it again", ALL - {Role.REVIEWER}, SETUP, writes=True, owner=IMAGE_OWN
+        "mark an image done, or open it again before it is accepted",
+        ALL - {Role.REVIEWER},
+        SETUP,
+        writes=True,
+        owner=IMAGE_OWN,
     ),
-    Action.IMAGE_REVIEW: _rule("accept a done image or send it back for fixes", READERS, writes=True),
+    Action.IMAGE_REVIEW: _rule(
+        "accept a done image or send it back for fixes; open an accepted image again", READERS, writes=True
+    ),
     Action.WORK_TAKE: _rule(
         "take the next unassigned image (projects that hand images out on demand)", ALL, writes=True
     ),

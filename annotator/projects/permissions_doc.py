@@ -38,7 +38,8 @@ WHERE: dict[Action, str] = {
     Action.IMAGE_RESTORE: "`POST images/<id>/restore/`",
     Action.IMAGE_ASSIGN: "`POST projects/<id>/assignments/`, `POST projects/<id>/assignments/remove/`",
     Action.IMAGE_FINISH: '`POST images/<id>/status/` with `"done"` or `"in_progress"`',
-    Action.IMAGE_REVIEW: '`POST images/<id>/status/` with `"accepted"` or `"needs_fixes"`',
+    Action.IMAGE_REVIEW: '`POST images/<id>/status/` with `"accepted"` or `"needs_fixes"` '
+    '(or `"in_progress"` on an accepted image)',
     Action.WORK_TAKE: "`POST projects/<id>/work/take/`",
     Action.SESSION_OPEN: "socket: `open`, and `accept` (checked again when the object is saved)",
     Action.ANNOTATION_CORRECT: "socket: `start`",

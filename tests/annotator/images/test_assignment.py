@@ -38,6 +38,12 @@ def work_of(user: Any, setup: ProjectSetup) -> list[int]:
     return [image["id"] for image in listed["results"]]
 
 
+def another_annotator(setup: ProjectSetup) -> Any:
+    user = UserFactory()
+    Membership.objects.create(project=setup.project, user=user, role=Role.ANNOTATOR)
+    return user
+
+
 def assigned_project(setup: ProjectSetup) -> None:
     setup.project.assignment = Assignment.ASSIGNED
     setup.project.save()
@@ -64,8 +70,7 @@ def test_an_annotator_sees_and_works_on_exactly_the_images_given_to_them(project
 def test_the_next_unassigned_images_go_out_in_batches_and_never_twice(project_setup: ProjectSetup) -> None:
     assigned_project(project_setup)
     all_ids = [image.id for image in images(project_setup, 5)]
-    bob = UserFactory()
-    Membership.objects.create(project=project_setup.project, user=bob, role=Role.ANNOTATOR)
+    bob = another_annotator(project_setup)
     first = assign(project_setup, project_setup.annotator, count=3)
     second = assign(project_setup, bob, count=3)
     assert first.data["assigned"] == all_ids[:3]
@@ -81,8 +86,7 @@ def test_the_next_unassigned_images_go_out_in_batches_and_never_twice(project_se
 def test_an_image_shared_by_two_is_done_when_both_are(project_setup: ProjectSetup) -> None:
     assigned_project(project_setup)
     (image,) = images(project_setup, 1)
-    bob = UserFactory()
-    Membership.objects.create(project=project_setup.project, user=bob, role=Role.ANNOTATOR)
+    bob = another_annotator(project_setup)
     assign(project_setup, project_setup.annotator, images=[image.id])
     assign(project_setup, bob, images=[image.id])
     save_object(image, project_setup.label_class, project_setup.annotator)
@@ -116,8 +120,15 @@ def test_review_sends_an_image_back_into_its_annotators_queue(project_setup: Pro
     annotator.post(status_url, {"status": "done"}, format="json")
     assert admin.post(status_url, {"status": "accepted"}, format="json").data["status"] == "accepted"
     assert work_of(project_setup.annotator, project_setup) == []
+    taken_back = annotator.post(status_url, {"status": "in_progress"}, format="json")
+    assert (taken_back.status_code, taken_back.data["code"]) == (
+        403,
+        "forbidden",
+    )  # a verdict is the reviewer's
+    assert admin.post(status_url, {"status": "in_progress"}, format="json").data["status"] == "in_progress"
+    assert work_of(project_setup.annotator, project_setup) == [image.id]
     notes = list(ImageStatusChange.objects.filter(image=image).values_list("after", "note"))
-    assert ("needs_fixes", "the left edge") in notes and notes[-1][0] == "accepted"
+    assert ("needs_fixes", "the left edge") in notes and notes[-2][0] == "accepted"
 
 
 def test_taking_images_back_keeps_what_was_saved_and_finishes_what_the_others_finished(
@@ -125,8 +136,7 @@ def test_taking_images_back_keeps_what_was_saved_and_finishes_what_the_others_fi
 ) -> None:
     assigned_project(project_setup)
     (image,) = images(project_setup, 1)
-    bob = UserFactory()
-    Membership.objects.create(project=project_setup.project, user=bob, role=Role.ANNOTATOR)
+    bob = another_annotator(project_setup)
     assign(project_setup, project_setup.annotator, images=[image.id])
     assign(project_setup, bob, images=[image.id])
     saved = save_object(image, project_setup.label_class, project_setup.annotator)
