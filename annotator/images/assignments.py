@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from annotator.common.errors import Conflict, InvalidInput
 from annotator.images.models import ImageAsset, ImageAssignment
-from annotator.images.status import TO_DO, image_settle
+from annotator.images.status import FINISHED, TO_DO, image_settle
 from annotator.projects.models import Assignment, LabelClass, Membership, Project
 
 MAX_BATCH = 1000
@@ -89,10 +89,12 @@ def images_assign(
     through.objects.bulk_create(
         [through(imageassignment_id=a, labelclass_id=c.id) for a in assignment_ids for c in classes]
     )
+    finished = {image.id for image in images if image.status in FINISHED}
     for assignment in created:
-        image_settle(
-            image_id=assignment.image_id, user=assigned_by, note=f"assigned to {user.get_username()}"
-        )
+        if assignment.image_id in finished:  # new work on a finished image: in progress again
+            image_settle(
+                image_id=assignment.image_id, user=assigned_by, note=f"assigned to {user.get_username()}"
+            )
     return [a.image_id for a in created]
 
 

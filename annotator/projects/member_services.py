@@ -11,7 +11,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -191,7 +190,7 @@ def user_create(*, username: str, password: str, email: str = "", is_staff: bool
     if email:
         _check_email(email)
     model = get_user_model()
-    if model.objects.filter(Q(username__iexact=username)).exists():
+    if model.objects.filter(username__iexact=username).exists():
         raise Conflict(f"The username {username!r} is taken.", code="username_taken")
     user = model(username=username, email=email, is_staff=is_staff)
     try:

@@ -115,6 +115,12 @@ try {
   result.assigneeRows = await admin.locator("#assignee-table tbody tr").evaluateAll(
     (rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent)));
   await admin.screenshot({ path: env.SCREENSHOT_ADMIN, fullPage: true });
+
+  // The admin reviews the finished image from the list: accepted.
+  await admin.click(`tr[data-image-id="${env.FIRST_ID}"] button[data-verdict=accepted]`);
+  await admin.waitForFunction(() => / accepted\.$/.test(document.getElementById("bulk-status").textContent));
+  await admin.waitForFunction(() => document.querySelector('.status-filter[data-status="accepted"] .count').textContent === "1");
+  result.countsReviewed = await counts(admin);
 } catch (error) {
   result.failure = String(error && error.stack ? error.stack : error);
 } finally {

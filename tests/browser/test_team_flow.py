@@ -4,8 +4,8 @@ The admin switches the project to assigned work and invites someone; the newcome
 through the link with a username and password of their own; the admin gives them five images
 chosen in the image list; the newcomer logs in, finds exactly those five in My work, outlines
 an object on the first, saves it, deletes it by a slip and brings it back, says the image is
-done and moves to the next; the admin's page then shows the counts moved. Then every step is
-checked in the database.
+done and moves to the next; the admin's page then shows the counts moved, and the admin
+accepts the image from the list. Then every step is checked in the database.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def test_an_admin_runs_a_small_team_from_the_browser(
         "team_flow.mjs", project_setup.admin.username, project.id,
         ASSIGN_IDS=",".join(str(image.id) for image in chosen),
         NEW_USER="newcomer", NEW_PASSWORD=PASSWORD,
-        CLICK_X=click.x, CLICK_Y=click.y, IMAGE_WIDTH=first_image.width, IMAGE_HEIGHT=first_image.height,
+        FIRST_ID=first_image.id, CLICK_X=click.x, CLICK_Y=click.y,
+        IMAGE_WIDTH=first_image.width, IMAGE_HEIGHT=first_image.height,
         SCREENSHOT_WORK=tmp_path / "my_work.png", SCREENSHOT_ANNOTATE=tmp_path / "annotate.png",
         SCREENSHOT_ADMIN=tmp_path / "admin.png",
     )  # fmt: skip
@@ -65,6 +66,13 @@ def test_an_admin_runs_a_small_team_from_the_browser(
     assert result["countsBefore"] == {"new": 7, "in_progress": 0, "done": 0, "needs_fixes": 0, "accepted": 0}
     assert result["countsAfter"] == {"new": 6, "in_progress": 0, "done": 1, "needs_fixes": 0, "accepted": 0}
     assert result["assigneeRows"] == [["newcomer", "5", "1"]]  # assigned, done
+    assert result["countsReviewed"] == {
+        "new": 6,
+        "in_progress": 0,
+        "done": 0,
+        "needs_fixes": 0,
+        "accepted": 1,
+    }
 
     project.refresh_from_db()
     assert project.assignment == Assignment.ASSIGNED
@@ -80,4 +88,5 @@ def test_an_admin_runs_a_small_team_from_the_browser(
     assert list(ImageStatusChange.objects.filter(image=first_image).values_list("after", flat=True)) == [
         ImageStatus.IN_PROGRESS,
         ImageStatus.DONE,
+        ImageStatus.ACCEPTED,
     ]

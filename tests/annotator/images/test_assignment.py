@@ -269,3 +269,19 @@ def test_the_image_list_is_paged_filtered_and_sorted_on_the_server(project_setup
         assert (bad.status_code, bad.data["code"]) == (400, "invalid_filter"), params
     past_the_end = admin.get(url, {"page": 9})
     assert past_the_end.status_code == 404 and past_the_end.data["code"] == "not_found"
+
+
+def test_giving_a_finished_image_to_someone_new_opens_it_again(project_setup: ProjectSetup) -> None:
+    assigned_project(project_setup)
+    first, second = images(project_setup, 2)
+    assign(project_setup, project_setup.annotator, images=[first.id, second.id])
+    for image in (first, second):
+        client_for(project_setup.annotator).post(
+            f"/api/images/{image.id}/status/", {"status": "done"}, format="json"
+        )
+    bob = another_annotator(project_setup)
+    assert assign(project_setup, bob, images=[first.id]).data["assigned"] == [first.id]
+    statuses = dict(ImageAsset.objects.values_list("id", "status"))
+    assert statuses == {first.id: ImageStatus.IN_PROGRESS, second.id: ImageStatus.DONE}
+    assert work_of(bob, project_setup) == [first.id]
+    assert ImageStatusChange.objects.filter(image=first).last().note == f"assigned to {bob.username}"  # type: ignore[union-attr]

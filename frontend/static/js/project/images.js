@@ -86,12 +86,28 @@ export class ImageTable {
         el("td", {}, el("a", { href }, el("img", { src: image.url, alt: "", loading: "lazy", class: "thumb" }))),
         el("td", { class: "name" }, el("a", { href, title: image.original_name }, image.original_name),
           el("div", { class: "muted small" }, `${image.width}×${image.height}`)),
-        el("td", {}, el("span", { class: `status ${image.status}` }, image.status.replace("_", " "))),
+        el("td", {}, el("span", { class: `status ${image.status}` }, image.status.replace("_", " ")), ...this.verdicts(image)),
         el("td", { class: "assignees" }, assignees),
         el("td", {}, String(image.annotation_count)),
       );
       this.body.append(el("tr", { "data-image-id": String(image.id) }, ...cells));
     }
+  }
+
+  // Reviewers accept a done image or send it back for fixes (with a note) from the list.
+  verdicts(image) {
+    if (!this.project.can.review || image.status !== "done") return [];
+    const verdict = (status, label, done) => {
+      const button = el("button", { type: "button", class: "small verdict", "data-verdict": status }, label);
+      button.addEventListener("click", () => this.bulk("reviewing", async () => {
+        const note = status === "needs_fixes" ? window.prompt("What needs fixing?") : "";
+        if (note === null) return "Nothing changed.";
+        await apiPost(`/api/images/${image.id}/status/`, { status, note });
+        return `${image.original_name} ${done}.`;
+      }));
+      return button;
+    };
+    return [" ", verdict("accepted", "Accept", "accepted"), " ", verdict("needs_fixes", "Send back", "sent back for fixes")];
   }
 
   select(id, on) {

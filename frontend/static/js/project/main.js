@@ -14,6 +14,7 @@ const project = {
     delete: Boolean(page.dataset.canDelete),
     classes: Boolean(page.dataset.canClasses),
     progress: Boolean(page.dataset.canProgress),
+    review: Boolean(page.dataset.canReview),
   },
 };
 
