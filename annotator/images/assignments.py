@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from annotator.common.errors import Conflict, InvalidInput
 from annotator.images.models import ImageAsset, ImageAssignment
-from annotator.images.status import FINISHED, TO_DO, image_settle
+from annotator.images.status import TO_DO, images_settle
 from annotator.projects.models import Assignment, LabelClass, Membership, Project
 
 MAX_BATCH = 1000
@@ -89,13 +89,9 @@ def images_assign(
     through.objects.bulk_create(
         [through(imageassignment_id=a, labelclass_id=c.id) for a in assignment_ids for c in classes]
     )
-    finished = {image.id for image in images if image.status in FINISHED}
-    for assignment in created:
-        if assignment.image_id in finished:  # new work on a finished image: in progress again
-            image_settle(
-                image_id=assignment.image_id, user=assigned_by, note=f"assigned to {user.get_username()}"
-            )
-    return [a.image_id for a in created]
+    given = [a.image_id for a in created]
+    images_settle(image_ids=given, user=assigned_by, note=f"assigned to {user.get_username()}")
+    return given
 
 
 @transaction.atomic
@@ -109,11 +105,10 @@ def images_unassign(
     assignments = ImageAssignment.objects.filter(image__in=images)
     if user is not None:
         assignments = assignments.filter(user=user)
-    touched = sorted(set(assignments.values_list("image_id", flat=True)))
+    touched = set(assignments.values_list("image_id", flat=True))
     ended = assignments.count()
     assignments.delete()
-    for image_id in touched:
-        image_settle(image_id=image_id, user=taken_by, note="assignment taken back")
+    images_settle(image_ids=touched, user=taken_by, note="assignment taken back")
     return ended
 
 
@@ -136,7 +131,6 @@ def member_left(*, project_id: int, user_id: int, removed_by: User) -> None:
     unfinished = ImageAssignment.objects.filter(
         image__project_id=project_id, user_id=user_id, done_at__isnull=True
     )
-    touched = sorted(set(unfinished.values_list("image_id", flat=True)))
+    touched = set(unfinished.values_list("image_id", flat=True))
     unfinished.delete()
-    for image_id in touched:
-        image_settle(image_id=image_id, user=removed_by, note="assignee removed from the project")
+    images_settle(image_ids=touched, user=removed_by, note="assignee removed from the project")

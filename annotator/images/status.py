@@ -12,8 +12,11 @@ opening it again makes every assignment not done, so it is back in its annotator
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from annotator.common.errors import Conflict
@@ -104,14 +107,20 @@ def image_review(*, image: ImageAsset, user: User, verdict: str, note: str = "")
     return image
 
 
-def image_settle(*, image_id: int, user: User, note: str) -> None:
-    """After assignments change: an unfinished image whose remaining assignees have all
-    finished is done; a finished image someone new was given is in progress again
-    (call inside the transaction that changed them)."""
-    image = ImageAsset.all_objects.select_for_update().get(id=image_id)
-    assignments = ImageAssignment.objects.filter(image=image)
-    undone = assignments.filter(done_at__isnull=True).exists()
-    if image.status in FINISHED and undone:
-        _move(image, ImageStatus.IN_PROGRESS, user, note)
-    elif image.status in TO_DO and assignments.exists() and not undone:
-        _move(image, ImageStatus.DONE, user, note)
+def images_settle(*, image_ids: Iterable[int], user: User, note: str) -> None:
+    """After assignments change (call inside the transaction that changed them): each image
+    still to do whose assignees have all finished is done; each finished image someone new was
+    given is in progress again. One read finds the few that move."""
+    held = ImageAssignment.objects.filter(image=OuterRef("pk"))
+    moving = (
+        ImageAsset.all_objects.select_for_update()
+        .filter(id__in=list(image_ids))
+        .alias(has_assignees=Exists(held), has_undone=Exists(held.filter(done_at__isnull=True)))
+        .filter(
+            Q(status__in=TO_DO, has_assignees=True, has_undone=False)
+            | Q(status__in=FINISHED, has_undone=True)
+        )
+        .order_by("id")
+    )
+    for image in moving:
+        _move(image, ImageStatus.DONE if image.status in TO_DO else ImageStatus.IN_PROGRESS, user, note)

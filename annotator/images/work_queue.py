@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
-from annotator.images.models import ImageAsset, ImageAssignment
+from annotator.images.models import ImageAsset
 from annotator.images.selectors import with_details
 from annotator.images.status import TO_DO
 from annotator.projects.models import Assignment, Membership, Role
@@ -20,10 +20,9 @@ from annotator.projects.models import Assignment, Membership, Role
 def _queue(membership: Membership) -> QuerySet[ImageAsset]:
     images = ImageAsset.objects.filter(project_id=membership.project_id, status__in=TO_DO)
     if membership.project.assignment != Assignment.OPEN:
-        mine = ImageAssignment.objects.filter(
-            image=OuterRef("pk"), user_id=membership.user_id, done_at__isnull=True
-        )
-        images = images.filter(Exists(mine))
+        # A join from the user's unfinished assignments (one per image at most): the planner
+        # starts from their index whatever its row estimates.
+        images = images.filter(assignments__user_id=membership.user_id, assignments__done_at__isnull=True)
     return images
 
 
