@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.common.errors import DomainError, NotFound
-from annotator.images.selectors import image_access
+from annotator.images.selectors import assigned_class_ids, image_access
 from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
 from annotator.projects.models import Assignment, Membership
 from annotator.projects.permissions import Action, allowed
@@ -90,7 +90,16 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
             raise NotFound("Image not found in this project.")
     except DomainError as error:
         return _not_found(request, error)
-    context = _project_context(membership, image=image, resync_ms=settings.MASKLOOP_PAGE_RESYNC_MS)
+    # An annotator given the image for some classes only outlines objects of those.
+    assigned = None
+    if not allowed(membership.role, Action.SESSION_OPEN, own=False):
+        assigned = assigned_class_ids(image_id=image.id, user_id=membership.user_id)
+    context = _project_context(
+        membership,
+        image=image,
+        resync_ms=settings.MASKLOOP_PAGE_RESYNC_MS,
+        outlined_classes=",".join(str(i) for i in assigned or ()),
+    )
     return render(request, "annotate.html", context)
 
 

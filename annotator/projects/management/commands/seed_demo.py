@@ -31,6 +31,7 @@ class Command(BaseCommand):
         user, created = User.objects.get_or_create(username=options["username"])
         if created:
             user.set_password(options["password"])
+        if created or not user.is_staff:
             user.is_staff = True  # the demo user creates projects and accounts
             user.save()
         if Project.objects.filter(name=DEMO_PROJECT, memberships__user=user).exists():

@@ -43,9 +43,11 @@ if (!classes.length) {
   throw new Error("no label classes");
 }
 const colours = new Map(classes.map((c) => [c.id, c.colour]));
-for (const c of classes) classSelect.append(new Option(c.name, String(c.id)));
+// The classes this image was assigned for, where the assignment names some.
+const outlined = page.dataset.classes ? new Set(page.dataset.classes.split(",").map(Number)) : null;
+for (const c of classes) if (!outlined || outlined.has(c.id)) classSelect.append(new Option(c.name, String(c.id)));
 const remembered = localStorage.getItem(`maskloop.class.${projectId}`);
-if (remembered && colours.has(Number(remembered))) classSelect.value = remembered;
+if (remembered && [...classSelect.options].some((o) => o.value === remembered)) classSelect.value = remembered;
 const currentClass = () => Number(classSelect.value);
 
 const viewport = new Viewport(document.getElementById("canvas"), image);
