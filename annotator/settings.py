@@ -182,6 +182,10 @@ CELERY_DB_REUSE_MAX = 1_000_000
 # this long with the socket open (an answer lost on the way; see live_session.js).
 MASKLOOP_PAGE_RESYNC_MS = env.int("MASKLOOP_PAGE_RESYNC_MS", default=15000)
 
+# A page correcting a saved object holds it for this long past its last beat (it beats every
+# third of it); nobody else corrects the object meanwhile.
+MASKLOOP_OBJECT_LOCK_SECONDS = env.int("MASKLOOP_OBJECT_LOCK_SECONDS", default=60)
+
 # Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])
 MASKLOOP_MAX_IMAGE_PIXELS = env.int("MASKLOOP_MAX_IMAGE_PIXELS", default=50_000_000)

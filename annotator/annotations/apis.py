@@ -10,12 +10,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.annotations import selectors, services
-from annotator.annotations.serializers import AnnotationSerializer
+from annotator.annotations.models import Annotation
+from annotator.annotations.serializers import (
+    AnnotationSerializer,
+    RelabelSerializer,
+    RevisionBaseSerializer,
+    RevisionSerializer,
+)
 from annotator.common.errors import InvalidInput
 from annotator.common.pagination import PagedApi
 from annotator.common.params import DELETED, flag
 from annotator.projects.permissions import Action
-from annotator.projects.selectors import membership_require
+from annotator.projects.selectors import label_class_get, membership_require
 
 
 class AnnotationListApi(PagedApi):
@@ -40,7 +46,38 @@ class AnnotationListApi(PagedApi):
         return self.page(request, visible, AnnotationSerializer)
 
 
+def _access(request: Request, project_id: int, annotation_id: int, action: Action) -> Annotation:
+    _, annotation = selectors.annotation_access(
+        user=request.user, project_id=project_id, annotation_id=annotation_id, action=action, deleted=None
+    )
+    return annotation
+
+
 class AnnotationDetailApi(APIView):
+    @extend_schema(responses=AnnotationSerializer)
+    def get(self, request: Request, project_id: int, annotation_id: int) -> Response:
+        """One object, as it is now (its latest revision)."""
+        return Response(
+            AnnotationSerializer(_access(request, project_id, annotation_id, Action.PROJECT_VIEW)).data
+        )
+
+    @extend_schema(request=RelabelSerializer, responses=AnnotationSerializer)
+    def patch(self, request: Request, project_id: int, annotation_id: int) -> Response:
+        """Give the object another class (a new revision). ``revision`` is the one the caller
+        saw: a change since is refused (409 stale_revision), as is an object someone is
+        correcting (409 locked)."""
+        annotation = _access(request, project_id, annotation_id, Action.ANNOTATION_CORRECT)
+        data = RelabelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        label_class = label_class_get(project_id=project_id, class_id=data.validated_data["label_class"])
+        changed = services.annotation_relabel(
+            annotation=annotation,
+            label_class=label_class,
+            user=request.user,  # type: ignore[arg-type]
+            base=data.validated_data["revision"],
+        )
+        return Response(AnnotationSerializer(changed).data)
+
     @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int, annotation_id: int) -> Response:
         """Delete an object (annotators: their own); it is kept and can be brought back."""
@@ -66,7 +103,34 @@ class AnnotationRestoreApi(APIView):
             action=Action.ANNOTATION_RESTORE,
             deleted=None,
         )
-        return Response(AnnotationSerializer(services.annotation_restore(annotation=annotation)).data)
+        restored = services.annotation_restore(annotation=annotation, user=request.user)  # type: ignore[arg-type]
+        return Response(AnnotationSerializer(restored).data)
+
+
+class RevisionListApi(PagedApi):
+    @extend_schema(responses=RevisionSerializer(many=True))
+    def get(self, request: Request, project_id: int, annotation_id: int) -> Response:
+        """Every revision of the object, oldest first: who, when, what kind of change, the mask
+        and the class it left."""
+        annotation = _access(request, project_id, annotation_id, Action.PROJECT_VIEW)
+        return self.page(request, selectors.revision_list(annotation=annotation), RevisionSerializer)
+
+
+class RevisionRestoreApi(APIView):
+    @extend_schema(request=RevisionBaseSerializer, responses=AnnotationSerializer)
+    def post(self, request: Request, project_id: int, annotation_id: int, revision_id: int) -> Response:
+        """Make that revision's mask and class the object's again (a new revision); refused as
+        a relabel is."""
+        annotation = _access(request, project_id, annotation_id, Action.ANNOTATION_CORRECT)
+        data = RevisionBaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = services.annotation_revert(
+            annotation=annotation,
+            revision=selectors.revision_get(annotation=annotation, revision_id=revision_id),
+            user=request.user,  # type: ignore[arg-type]
+            base=data.validated_data["revision"],
+        )
+        return Response(AnnotationSerializer(changed).data)
 
 
 class AnnotationMatteApi(APIView):

@@ -1,4 +1,4 @@
-"""Accepted object masks."""
+"""Saved objects, every revision of each, and who is correcting one right now."""
 
 from __future__ import annotations
 
@@ -26,7 +26,12 @@ class LiveAnnotations(models.Manager["Annotation"]):
 
 
 class Annotation(models.Model):
-    """One object: its class and its mask as COCO RLE (``{"size": [h, w], "counts": str}``)."""
+    """One object: its class and its mask as COCO RLE (``{"size": [h, w], "counts": str}``).
+
+    The row holds the object's current state, which is its latest revision (``revision`` is
+    that revision's number); ``author`` made the object and stays its author whoever corrects
+    it later. ``source_session`` is the session that outlined it first.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
     image = models.ForeignKey(ImageAsset, on_delete=models.CASCADE, related_name="annotations")
@@ -44,6 +49,7 @@ class Annotation(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    revision = models.PositiveIntegerField(default=1)
 
     objects = LiveAnnotations()
     all_objects = models.Manager()
@@ -51,3 +57,48 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["id"]
         base_manager_name = "all_objects"
+
+
+class RevisionKind(models.TextChoices):
+    CREATED = "created", "Created"
+    CORRECTED = "corrected", "Corrected"
+    RELABELLED = "relabelled", "Relabelled"
+    DELETED = "deleted", "Deleted"
+    RESTORED = "restored", "Brought back"
+    REVERTED = "reverted", "Returned to an earlier revision"
+
+
+class AnnotationRevision(models.Model):
+    """One change of an object, with the state it left: who, when, the mask (COCO RLE), the
+    class, and the session that made it. Nothing is ever updated or deleted here."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=RevisionKind.choices)
+    mask = models.JSONField()
+    bbox = models.JSONField()
+    area = models.PositiveIntegerField()
+    label_class = models.ForeignKey(LabelClass, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        InteractionSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    reverted_to = models.PositiveIntegerField(null=True, blank=True, help_text="the number returned to")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "number"], name="unique_revision_number")
+        ]
+
+
+class AnnotationLock(models.Model):
+    """A session correcting an object holds it until it accepts, cancels, leaves, or stops
+    beating for ``MASKLOOP_OBJECT_LOCK_SECONDS``: nobody else corrects it meanwhile."""
+
+    annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="lock")
+    session = models.ForeignKey(InteractionSession, on_delete=models.CASCADE, related_name="locks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    acquired_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from annotator.annotations.models import Annotation
+from annotator.annotations.models import Annotation, AnnotationRevision
 from annotator.common.errors import NotFound
 from annotator.images.models import ImageAssignment
 from annotator.images.selectors import image_is_own, image_rgb, sees_every_image
@@ -62,12 +62,27 @@ def annotation_access(
     membership = membership_get(user=user, project_id=project_id)
     annotation = annotation_get(project_id=project_id, annotation_id=annotation_id, deleted=deleted)
     check_allowed(membership, Action.IMAGE_VIEW, own=_image_own(membership, annotation.image_id))
-    check_allowed(membership, action, own=annotation.author_id == membership.user_id)
+    own = annotation.author_id == membership.user_id
+    if action == Action.ANNOTATION_CORRECT and membership.project.annotators_correct_others:
+        own = True
+    check_allowed(membership, action, own=own)
     return membership, annotation
 
 
 def _image_own(membership: Membership, image_id: int) -> bool:
     return sees_every_image(membership) or image_is_own(membership=membership, image_id=image_id)
+
+
+def revision_list(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:
+    return annotation.revisions.select_related("user", "label_class").order_by("number")
+
+
+def revision_get(*, annotation: Annotation, revision_id: int) -> AnnotationRevision:
+    """One revision of this object; NotFound for another object's or none."""
+    found = annotation.revisions.filter(id=revision_id).select_related("label_class").first()
+    if found is None:
+        raise NotFound("No such revision of this object.", code="unknown_revision")
+    return found
 
 
 def annotation_matte_png(*, annotation: Annotation) -> bytes:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from annotator.annotations.models import Annotation
+from annotator.annotations.models import Annotation, AnnotationRevision
 
 
 class AnnotationSerializer(serializers.ModelSerializer[Annotation]):
@@ -25,4 +25,35 @@ class AnnotationSerializer(serializers.ModelSerializer[Annotation]):
             "created_at",
             "deleted_at",
             "deleted_by",
+            "revision",
         ]
+
+
+class RevisionSerializer(serializers.ModelSerializer[AnnotationRevision]):
+    user = serializers.CharField(source="user.get_username", read_only=True)
+    class_name = serializers.CharField(source="label_class.name", read_only=True)
+
+    class Meta:
+        model = AnnotationRevision
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "mask",
+            "bbox",
+            "area",
+            "label_class",
+            "class_name",
+            "user",
+            "session",
+            "reverted_to",
+            "created_at",
+        ]
+
+
+class RevisionBaseSerializer(serializers.Serializer[None]):
+    revision = serializers.IntegerField(min_value=1, help_text="the object's revision the caller saw")
+
+
+class RelabelSerializer(RevisionBaseSerializer):
+    label_class = serializers.IntegerField(min_value=1)

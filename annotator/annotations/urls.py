@@ -9,4 +9,10 @@ urlpatterns = [
     path(ANNOTATION, apis.AnnotationDetailApi.as_view(), name="api-annotation"),
     path(f"{ANNOTATION}restore/", apis.AnnotationRestoreApi.as_view(), name="api-annotation-restore"),
     path(f"{ANNOTATION}matte.png", apis.AnnotationMatteApi.as_view(), name="api-annotation-matte"),
+    path(f"{ANNOTATION}revisions/", apis.RevisionListApi.as_view(), name="api-revisions"),
+    path(
+        f"{ANNOTATION}revisions/<int:revision_id>/restore/",
+        apis.RevisionRestoreApi.as_view(),
+        name="api-revision-restore",
+    ),
 ]

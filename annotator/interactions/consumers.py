@@ -24,7 +24,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from annotator.common.errors import DomainError, InvalidInput
+from annotator.annotations import locks
+from annotator.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from annotator.images.selectors import image_get
 from annotator.interactions import access, protocol, relay, routing, selectors, services, tasks
 from annotator.interactions.selectors import SessionInfo
@@ -63,9 +64,12 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "project_id": self.project_id, "role": membership.role})
 
     async def disconnect(self, code: int) -> None:
-        for session_id in getattr(self, "sessions", {}):
+        sessions = list(getattr(self, "sessions", {}))
+        for session_id in sessions:
             await self.channel_layer.group_discard(relay.session_group(session_id), self.channel_name)
         await asyncio.gather(*getattr(self, "dispatching", ()), return_exceptions=True)
+        if sessions:  # objects this page was correcting are free again (it takes them back on reopening)
+            await database_sync_to_async(locks.lock_release_all)(session_ids=sessions)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -85,19 +89,42 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     async def handle(self, message: protocol.Message) -> None:
         if isinstance(message, protocol.Ping):
             await self.send_json({"type": "pong", "t": message.token})
+        elif isinstance(message, protocol.Hold):
+            await self.hold(message)
         elif isinstance(message, protocol.OpenSession):
             await self.open_session(message)
         else:
             await self.session_event(message)
 
     async def open_session(self, message: protocol.OpenSession) -> None:
-        snapshot, queue = await self._open(message)
+        snapshot, queue, lost = await self._open(message)
         session_id = snapshot["session_id"]
         await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["id"], image["width"], image["height"])
         await self.send_json(snapshot)
+        if lost is not None:
+            await self.send_json(self._error_frame(lost, {"session_id": session_id}))
         self._dispatch(functools.partial(tasks.send_prepare, queue=queue), session_id)
+
+    async def hold(self, message: protocol.Hold) -> None:
+        """Keep the object the session corrects; ``lock_lost`` when someone else has it now."""
+        if message.session_id not in self.sessions:
+            raise NotFound("Session not found.", code="unknown_session")
+        held = await database_sync_to_async(locks.lock_beat)(session_id=message.session_id)
+        if not held:
+            raise Conflict(
+                "You no longer hold this object: someone else may have changed it. Cancel and open it again.",
+                code="lock_lost",
+            )
+        await self.send_json(
+            {
+                "type": "held",
+                "session_id": message.session_id,
+                "annotation_id": held[0].annotation_id,
+                "expires_at": held[0].expires_at.isoformat(),
+            }
+        )
 
     async def session_event(self, event: protocol.SessionEvent) -> None:
         info = self.sessions.get(event.session_id)
@@ -169,9 +196,10 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["payload"])
 
     @database_sync_to_async
-    def _open(self, message: protocol.OpenSession) -> tuple[dict[str, Any], str | None]:
-        """Open the session; returns its snapshot and the queue of the worker it is pinned to
-        (remembered for its clicks)."""
+    def _open(self, message: protocol.OpenSession) -> tuple[dict[str, Any], str | None, DomainError | None]:
+        """Open the session; returns its snapshot, the queue of the worker it is pinned to
+        (remembered for its clicks) and, for a session correcting an object it cannot hold
+        again (someone else took it meanwhile), why."""
         image = image_get(project_id=self.project_id, image_id=message.image_id)
         label_class = label_class_get(project_id=self.project_id, class_id=message.class_id)
         user = self.scope["user"]
@@ -179,7 +207,14 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             user=user, project_id=self.project_id, image_id=image.id, class_id=label_class.id
         )
         session = services.session_open(user=user, image=image, label_class=label_class)
-        return selectors.session_snapshot(session=session), tasks.session_queue(session.id, self.routes)
+        snapshot = selectors.session_snapshot(session=session)
+        lost: DomainError | None = None
+        if snapshot["started_from"] is not None:
+            try:
+                locks.lock_take(annotation_id=snapshot["started_from"], session_id=session.id, user=user)
+            except DomainError as error:
+                lost = error
+        return snapshot, tasks.session_queue(session.id, self.routes), lost
 
     @database_sync_to_async
     def _record(self, event: protocol.SessionEvent) -> tuple[bool, str, bool | None]:
@@ -216,7 +251,8 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
 
     def _check_allowed(self, event: protocol.SessionEvent) -> None:
         """An accept saves only what the user may still save; a ``start`` corrects only an
-        object the user may correct (``access``). Other events change nothing saved."""
+        object the user may correct (``access``), and holds it (``locks``: refused, naming who
+        holds it, while another session does). Other events change nothing saved."""
         user = self.scope["user"]
         if event.kind == "accept":
             class_id = event.payload.get("class_id")
@@ -228,9 +264,9 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 user=user, project_id=self.project_id, image_id=image_id, class_id=class_id
             )
         elif event.kind == "start":
-            access.check_may_correct(
-                user=user, project_id=self.project_id, annotation_id=event.payload["annotation_id"]
-            )
+            annotation_id = event.payload["annotation_id"]
+            access.check_may_correct(user=user, project_id=self.project_id, annotation_id=annotation_id)
+            locks.lock_take(annotation_id=annotation_id, session_id=event.session_id, user=user)
 
     @staticmethod
     def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:

@@ -24,9 +24,11 @@ from inference.prompts import Box, Click, Prompts, Scribble
 
 @dataclass(frozen=True)
 class StartFrom:
-    """The session began from an existing annotation's mask, which the next steps correct."""
+    """The session began from an existing annotation's mask (its revision ``revision``), which
+    the next steps correct."""
 
     annotation_id: int
+    revision: int | None = None
 
 
 Action = Click | Box | Scribble | BrushStroke | StartFrom
@@ -104,9 +106,15 @@ class SessionHistory:
     @property
     def started_from(self) -> int | None:
         """The annotation the active steps correct, if the session began from one."""
+        start = self.start
+        return start.annotation_id if start is not None else None
+
+    @property
+    def start(self) -> StartFrom | None:
+        """The active start from an annotation (which one, at which revision), if any."""
         for step in self.active:
             if isinstance(step.prompt, StartFrom):
-                return step.prompt.annotation_id
+                return step.prompt
         return None
 
     def locked(self, height: int, width: int, then: Click | Scribble | None = None) -> np.ndarray | None:
@@ -156,11 +164,10 @@ class SessionHistory:
         for kind, payload, result in events:
             if kind in STEP_KINDS and result is not None:
                 candidates = tuple(result.get("candidates", ()))
-                history.push(
-                    Step(
-                        prompt=prompt_from_payload(kind, payload), mask=result["mask"], candidates=candidates
-                    )
-                )
+                prompt = prompt_from_payload(kind, payload)
+                if isinstance(prompt, StartFrom):
+                    prompt = StartFrom(prompt.annotation_id, result.get("revision"))
+                history.push(Step(prompt=prompt, mask=result["mask"], candidates=candidates))
             elif kind == "choose" and result is not None:
                 history.choose(int(result["index"]))
             elif kind == "undo":
@@ -186,6 +193,7 @@ def page_fields(history: SessionHistory) -> dict[str, Any]:
         "candidates": len(current.candidates) if current is not None else 0,
         "choice": current.choice if current is not None else 0,
         "started_from": history.started_from,
+        "started_revision": history.start.revision if history.start is not None else None,
     }
 
 

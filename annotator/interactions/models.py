@@ -64,6 +64,7 @@ class EventKind(models.TextChoices):
     REDO = "redo", "Redo"
     CHOOSE = "choose", "Choose a proposed mask"
     ACCEPT = "accept", "Accept"
+    CANCEL = "cancel", "Cancel"
 
 
 class EventStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from typing import Any
 from annotator.common.errors import InvalidInput
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-EVENT_KINDS = ("click", "box", "scribble", "brush", "start", "undo", "redo", "choose", "accept")
+EVENT_KINDS = ("click", "box", "scribble", "brush", "start", "undo", "redo", "choose", "accept", "cancel")
 # A stroke (scribble or brush) has at most this many points; the page thins longer drags.
 MAX_STROKE_POINTS = 2000
 # Scribble thickness and brush size, in image pixels.
@@ -23,6 +23,13 @@ STROKE_SIZES = (1.0, 512.0)
 @dataclass(frozen=True)
 class Ping:
     token: Any
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Keep the object the session is correcting (a beat, at least every lock period)."""
+
+    session_id: int
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class SessionEvent:
     seq: int | None
 
 
-Message = Ping | OpenSession | SessionEvent
+Message = Ping | Hold | OpenSession | SessionEvent
 
 
 def _int(content: dict[str, Any], key: str) -> int:
@@ -111,8 +118,8 @@ def _payload(kind: str, content: dict[str, Any]) -> dict[str, Any]:
         return {"annotation_id": _int(content, "annotation_id")}
     if kind == "choose":
         return {"index": _int(content, "index")}
-    if kind == "accept" and content.get("class_id") is not None:
-        return {"class_id": _int(content, "class_id")}
+    if kind == "accept":
+        return {key: _int(content, key) for key in ("class_id", "revision") if content.get(key) is not None}
     return {}
 
 
@@ -125,6 +132,8 @@ def parse(content: Any) -> Message:
         return Ping(token=content.get("t"))
     if kind == "open":
         return OpenSession(image_id=_int(content, "image_id"), class_id=_int(content, "class_id"))
+    if kind == "hold":
+        return Hold(session_id=_int(content, "session_id"))
     if kind not in EVENT_KINDS:
         raise InvalidInput(f"Unknown message type {kind!r}.", code="unknown_type")
     event_id = content.get("event_id")

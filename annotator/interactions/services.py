@@ -139,7 +139,9 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
         log = _read_log(session)
         if not log.pending:
             return Advanced([], None)
-        accepts = any(event.kind == EventKind.ACCEPT for event in log.pending)
+        # An accept writes the annotation and a cancel gives the object back: their answers wait
+        # for the commit, and so does their flush to disk.
+        accepts = any(event.kind in (EventKind.ACCEPT, EventKind.CANCEL) for event in log.pending)
         if not accepts:
             # Said now, while the database's process is awake from the reads: after the engine's
             # tens of milliseconds its first statement also pays for waking it.

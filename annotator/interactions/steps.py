@@ -11,12 +11,13 @@ from typing import Any
 import cv2
 import numpy as np
 
+from annotator.annotations.locks import lock_release
 from annotator.annotations.selectors import annotation_get
 from annotator.annotations.services import annotation_correct, annotation_create
-from annotator.common.errors import DomainError, InvalidInput
+from annotator.common.errors import Conflict, DomainError, InvalidInput
 from annotator.images.models import ImageAsset
 from annotator.interactions import engine_runtime, protocol
-from annotator.interactions.history import SessionHistory, Step, page_fields, prompt_from_payload
+from annotator.interactions.history import SessionHistory, StartFrom, Step, page_fields, prompt_from_payload
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -57,6 +58,8 @@ def apply_event(
             return _apply_history_move(session, state, event)
         if event.kind == EventKind.CHOOSE:
             return _apply_choose(session, state, event)
+        if event.kind == EventKind.CANCEL:
+            return _apply_cancel(session, event)
         return _apply_accept(session, state.history, event)
     except DomainError as error:
         event.status = EventStatus.REJECTED
@@ -145,15 +148,20 @@ def _apply_prompt(
 
 
 def _push_mask(
-    session: InteractionSession, state: LiveState, event: InteractionEvent, after: np.ndarray
+    session: InteractionSession,
+    state: LiveState,
+    event: InteractionEvent,
+    after: np.ndarray,
+    prompt: StartFrom | None = None,
 ) -> dict[str, Any]:
-    """Record a step that sets the mask without the engine (a brush stroke, a start)."""
+    """Record a step that sets the mask without the engine (a brush stroke; a start, whose
+    ``prompt`` says at which revision it took the mask)."""
     before = state.mask
     after_rle = rle.encode(after)
-    state.history.push(Step(prompt=prompt_from_payload(event.kind, event.payload), mask=after_rle))
+    state.history.push(Step(prompt=prompt or prompt_from_payload(event.kind, event.payload), mask=after_rle))
     state.mask = after
     event.status = EventStatus.APPLIED
-    event.result = {"mask": after_rle}
+    event.result = {"mask": after_rle} if prompt is None else {"mask": after_rle, "revision": prompt.revision}
     change = patch.diff(before, after)
     return _mask_frame(session, state.history, event, change, int(np.count_nonzero(after)))
 
@@ -173,7 +181,8 @@ def _apply_start(session: InteractionSession, state: LiveState, event: Interacti
     annotation = annotation_get(
         project_id=session.project_id, image_id=session.image_id, annotation_id=event.payload["annotation_id"]
     )
-    return _push_mask(session, state, event, rle.decode(annotation.mask))
+    start = StartFrom(annotation.id, annotation.revision)
+    return _push_mask(session, state, event, rle.decode(annotation.mask), start)
 
 
 def _apply_history_move(
@@ -227,15 +236,23 @@ def _apply_accept(
     label_class = LabelClass.objects.filter(id=class_id, project_id=session.project_id).first()
     if label_class is None:
         raise InvalidInput("Unknown label class.", code="unknown_class")
-    corrected = history.started_from
-    if corrected is not None:
+    start = history.start
+    if start is not None:
+        claimed = event.payload.get("revision")
+        if claimed is not None and claimed != start.revision:
+            raise Conflict(
+                f"This page started from revision {claimed}, the session from revision {start.revision}: "
+                "open the object again.",
+                code="stale_revision",
+            )
         annotation = annotation_correct(
-            annotation_id=corrected,
+            annotation_id=start.annotation_id,
             image=session.image,
             label_class=label_class,
             mask=mask,
-            author=session.user,
-            source_session=session,
+            user=session.user,
+            session=session,
+            base=start.revision,
         )
     else:
         annotation = annotation_create(
@@ -259,4 +276,19 @@ def _apply_accept(
         "class_id": label_class.id,
         "area": annotation.area,
         "bbox": annotation.bbox,
+    }
+
+
+def _apply_cancel(session: InteractionSession, event: InteractionEvent) -> dict[str, Any]:
+    """Leave the object unsaved: the session closes, and an object it was correcting is free
+    again, unchanged."""
+    lock_release(session_id=session.id)
+    session.state = SessionState.CANCELLED
+    session.save(update_fields=["state", "updated_at"])
+    event.status = EventStatus.APPLIED
+    return {
+        "type": "cancelled",
+        "session_id": session.id,
+        "event_id": event.client_event_id,
+        "seq": event.seq,
     }

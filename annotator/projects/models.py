@@ -22,6 +22,8 @@ class Project(models.Model):
     # Stages around the engine (inference.pipelines): "plain", "crop+merge", ...
     pipeline = models.CharField(max_length=64, default="plain")
     assignment = models.CharField(max_length=16, choices=Assignment.choices, default=Assignment.OPEN)
+    # Whether annotators may correct each other's objects (managers, admins and reviewers may).
+    annotators_correct_others = models.BooleanField(default=False)
     # Archived projects are read-only and listed apart; their admin can bring them back.
     archived_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -55,6 +55,7 @@ NOBODY: frozenset[Role] = frozenset()
 
 IMAGE_OWN = "the image is assigned to the user (every image, in an open project)"
 OBJECT_OWN = "the user made the object"
+CORRECT_OWN = "the user made the object, or the project lets annotators correct each other's objects"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,12 @@ RULES: dict[Action, Rule] = {
         owner=IMAGE_OWN,
     ),
     Action.ANNOTATION_CORRECT: Rule(
-        "correct a saved object (the socket's `start` event)", ALL, READERS, writes=True, owner=OBJECT_OWN
+        "correct, relabel or return a saved object to an earlier revision (a new revision each; the "
+        "socket's `start`)",
+        ALL,
+        READERS,
+        writes=True,
+        owner=CORRECT_OWN,
     ),
     Action.ANNOTATION_DELETE: Rule(
         "delete a saved object", ALL - {Role.REVIEWER}, SETUP, writes=True, owner=OBJECT_OWN

@@ -16,8 +16,9 @@ from annotator.projects.permissions import (
 
 # Where each action is asked for: the endpoints under /api/ and the annotation socket's frames.
 WHERE: dict[Action, str] = {
-    Action.PROJECT_VIEW: "`GET projects/<id>/`, `classes/`, `images/`, `annotations/`, `work/`, "
-    "`work/around/`, `matte.png`; the project's pages",
+    Action.PROJECT_VIEW: "`GET projects/<id>/`, `classes/`, `images/`, `annotations/`, "
+    "`annotations/<id>/`, `annotations/<id>/revisions/`, `work/`, `work/around/`, `matte.png`; the "
+    "project's pages",
     Action.PROJECT_CONFIGURE: "`PATCH projects/<id>/`",
     Action.PROJECT_ARCHIVE: "`POST` / `DELETE projects/<id>/archive/`",
     Action.PROJECT_PROGRESS: "`GET projects/<id>/progress/`, `GET projects/<id>/assignments/`",
@@ -42,7 +43,8 @@ WHERE: dict[Action, str] = {
     '(or `"in_progress"` on an accepted image)',
     Action.WORK_TAKE: "`POST projects/<id>/work/take/`",
     Action.SESSION_OPEN: "socket: `open`, and `accept` (checked again when the object is saved)",
-    Action.ANNOTATION_CORRECT: "socket: `start`",
+    Action.ANNOTATION_CORRECT: "socket: `start`; `PATCH projects/<id>/annotations/<id>/` (relabel), "
+    "`POST .../annotations/<id>/revisions/<id>/restore/`",
     Action.ANNOTATION_DELETE: "`DELETE projects/<id>/annotations/<id>/`",
     Action.ANNOTATION_RESTORE: "`POST projects/<id>/annotations/<id>/restore/`",
     Action.ANNOTATION_TRASH: "`GET projects/<id>/images/?deleted=1`, "
@@ -70,7 +72,8 @@ def permissions_markdown() -> str:
         "- **yes**: allowed on any target in the project; **no**: refused with 403 (code `forbidden`);",
         "  **own**: only on the member's own target, refused elsewhere with 403 `not_assigned` or",
         "  `not_your_object`. An image is the member's own when",
-        f"  {IMAGE_OWN}; an object, when {OBJECT_OWN}.",
+        f"  {IMAGE_OWN}; an object, when {OBJECT_OWN} (for correcting: or the project lets",
+        "  annotators correct each other's objects, its `annotators_correct_others` setting).",
         "- Someone who is not a member gets **404** for everything of the project, so its existence stays",
         "  hidden; a caller who is not logged in (no session, no token) gets **401**.",
         "- In an **archived** project every action that writes (the last column) is refused with 409",

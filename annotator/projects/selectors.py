@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from annotator.common.errors import Conflict, Forbidden, NotFound
 from annotator.projects.models import Invitation, LabelClass, Membership, Project
 from annotator.projects.permissions import (
+    CORRECT_OWN,
     IMAGE_OWN,
     OBJECT_OWN,
     ROLE_ORDER,
@@ -52,7 +53,7 @@ def membership_get(*, user: User, project_id: int) -> Membership:
     return membership
 
 
-_NOT_OWN_CODES = {IMAGE_OWN: "not_assigned", OBJECT_OWN: "not_your_object"}
+_NOT_OWN_CODES = {IMAGE_OWN: "not_assigned", OBJECT_OWN: "not_your_object", CORRECT_OWN: "not_your_object"}
 
 
 def check_allowed(membership: Membership, action: Action, *, own: bool = True) -> None:

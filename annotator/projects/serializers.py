@@ -40,6 +40,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "engine_note",
             "pipeline",
             "assignment",
+            "annotators_correct_others",
             "archived_at",
             "created_at",
             "label_classes",
@@ -74,12 +75,11 @@ class ProjectUpdateSerializer(serializers.Serializer[None]):
     engine = serializers.ChoiceField(choices=ENGINE_CHOICES, required=False)
     pipeline = serializers.ChoiceField(choices=available_pipelines(), required=False)
     assignment = serializers.ChoiceField(choices=Assignment.choices, required=False)
+    annotators_correct_others = serializers.BooleanField(required=False)
 
     def validate(self, attrs: dict[str, str]) -> dict[str, str]:
         if not attrs:
-            raise serializers.ValidationError(
-                "Give at least one of: name, description, engine, pipeline, assignment."
-            )
+            raise serializers.ValidationError("Give at least one setting to change.")
         return attrs
 
 

@@ -56,10 +56,11 @@ def project_configure(
     engine: str | None = None,
     pipeline: str | None = None,
     assignment: str | None = None,
+    annotators_correct_others: bool | None = None,
 ) -> Project:
-    """Change the project's name, description, engine, pipeline or how it hands out images
-    (open sessions keep their engine and pipeline; switching to open or back keeps every
-    assignment)."""
+    """Change the project's name, description, engine, pipeline, how it hands out images, or
+    whether annotators may correct each other's objects (open sessions keep their engine and
+    pipeline; switching to open or back keeps every assignment)."""
     fields = []
     if name is not None:
         project.name = _checked_name(name)
@@ -80,6 +81,9 @@ def project_configure(
             raise InvalidInput(f"Unknown assignment mode {assignment!r}.", code="invalid_assignment")
         project.assignment = assignment
         fields.append("assignment")
+    if annotators_correct_others is not None:
+        project.annotators_correct_others = annotators_correct_others
+        fields.append("annotators_correct_others")
     if fields:
         project.save(update_fields=fields)
     return project

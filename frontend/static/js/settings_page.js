@@ -13,7 +13,9 @@ form?.addEventListener("submit", async (event) => {
   const data = new FormData(form);
   const status = document.getElementById("settings-status");
   try {
-    await apiPatch(`${base}/`, Object.fromEntries(data.entries()));
+    const settings = Object.fromEntries(data.entries());
+    settings.annotators_correct_others = form.elements.annotators_correct_others.checked;
+    await apiPatch(`${base}/`, settings);
     status.textContent = "saved";
   } catch (e) {
     error.textContent = e.message;

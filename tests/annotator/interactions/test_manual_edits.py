@@ -126,7 +126,17 @@ def test_accepting_a_session_started_from_an_annotation_corrects_that_annotation
     assert Annotation.objects.count() == 1
     earlier.refresh_from_db()
     assert np.array_equal(rle.decode(earlier.mask), driver.mask)
-    assert iou(truth, driver.mask) > iou(truth, coarse) and earlier.author == project_setup.annotator
+    assert iou(truth, driver.mask) > iou(truth, coarse)
+    # The correction is a revision by the one who made it; the object keeps its author.
+    assert earlier.author == project_setup.admin and earlier.revision == 2
+    first, second = earlier.revisions.order_by("number")
+    assert (first.kind, first.user, second.kind, second.user) == (
+        "created",
+        project_setup.admin,
+        "corrected",
+        project_setup.annotator,
+    )
+    assert rle.decode(first.mask).sum() == coarse.sum()
     assert earlier.area == int(driver.mask.sum())
 
 

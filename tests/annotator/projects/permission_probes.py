@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 
 from annotator.adaptation.models import ReplayCheck
 from annotator.annotations.models import Annotation
+from annotator.annotations.services import annotation_relabel
 from annotator.images.models import ImageAsset, ImageAssignment, ImageStatus
 from annotator.projects.models import Assignment, Invitation, LabelClass, Project, Role
 from annotator.projects.permissions import Action
@@ -195,6 +196,16 @@ def matte(world: World, own: bool) -> str:
     return _outcome(response.status_code, getattr(response, "data", None))
 
 
+def revert(world: World, own: bool) -> str:
+    """Return the object to its revision 1 (it has a second, a relabel made beforehand)."""
+    target = world.objects["mine" if own else "theirs"]
+    annotation_relabel(annotation=target, label_class=world.classes["unused"], user=target.author, base=1)
+    first = target.revisions.get(number=1)
+    url = f"/api/projects/{world.project.id}/annotations/{target.id}/revisions/{first.id}/restore/"
+    response = _client(world).post(url, {"revision": 2}, format="json")
+    return _outcome(response.status_code, response.data)
+
+
 def socket(start: bool) -> Probe:
     """Open a session on an image over the annotation socket (``start``: then begin correcting
     an object with the ``start`` event)."""
@@ -283,6 +294,8 @@ PROBES: dict[Action, dict[str, Probe]] = {
         "GET work": http("get", _project("work/")),
         "GET work/around": http("get", lambda w, own: f"/api/projects/{w.project.id}/work/around/?image=1"),
         "GET matte.png": matte,
+        "GET annotation": http("get", _object_url()),
+        "GET revisions": http("get", _object_url("revisions/")),
     },
     Action.PROJECT_CONFIGURE: {
         "PATCH project": http("patch", _project(), lambda w: {"description": "changed"})
@@ -373,7 +386,13 @@ PROBES: dict[Action, dict[str, Probe]] = {
     },
     Action.WORK_TAKE: {"POST work/take": take},
     Action.SESSION_OPEN: {"socket open": socket(start=False)},
-    Action.ANNOTATION_CORRECT: {"socket start": socket(start=True)},
+    Action.ANNOTATION_CORRECT: {
+        "socket start": socket(start=True),
+        "PATCH annotation (relabel)": http(
+            "patch", _object_url(), lambda w: {"label_class": w.classes["unused"].id, "revision": 1}
+        ),
+        "POST revision restore": revert,
+    },
     Action.ANNOTATION_DELETE: {"DELETE annotation": http("delete", _object_url())},
     Action.ANNOTATION_RESTORE: {
         "POST annotation restore": http("post", _object_url("restore/", "deleted_mine", "deleted_theirs"))
