@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "annotator.interactions",
     "annotator.annotations",
     "annotator.adaptation",
+    "annotator.review",
     "annotator.pages",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("annotator.images.urls")),
     path("api/", include("annotator.annotations.urls")),
     path("api/", include("annotator.adaptation.urls")),
+    path("api/", include("annotator.review.urls")),
     path("", include("annotator.pages.urls")),
 ]

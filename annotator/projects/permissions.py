@@ -108,7 +108,10 @@ RULES: dict[Action, Rule] = {
         owner=IMAGE_OWN,
     ),
     Action.IMAGE_REVIEW: _rule(
-        "accept a done image or send it back for fixes; open an accepted image again", READERS, writes=True
+        "review a done image: a verdict on each object, comments, accepted or back for fixes; open an "
+        "accepted image again",
+        READERS,
+        writes=True,
     ),
     Action.WORK_TAKE: _rule(
         "take the next unassigned image (projects that hand images out on demand)", ALL, writes=True

@@ -17,11 +17,12 @@ from annotator.projects.permissions import (
 # Where each action is asked for: the endpoints under /api/ and the annotation socket's frames.
 WHERE: dict[Action, str] = {
     Action.PROJECT_VIEW: "`GET projects/<id>/`, `classes/`, `images/`, `annotations/`, "
-    "`annotations/<id>/`, `annotations/<id>/revisions/`, `work/`, `work/around/`, `matte.png`; the "
-    "project's pages",
+    "`annotations/<id>/`, `annotations/<id>/revisions/`, `annotations/<id>/reviews/`, `work/`, "
+    "`work/around/`, `matte.png`; the project's pages",
     Action.PROJECT_CONFIGURE: "`PATCH projects/<id>/`",
     Action.PROJECT_ARCHIVE: "`POST` / `DELETE projects/<id>/archive/`",
-    Action.PROJECT_PROGRESS: "`GET projects/<id>/progress/`, `GET projects/<id>/assignments/`",
+    Action.PROJECT_PROGRESS: "`GET projects/<id>/progress/`, `GET projects/<id>/assignments/`, "
+    "`GET projects/<id>/review/` (the review queue)",
     Action.MEMBER_LIST: "`GET projects/<id>/members/`",
     Action.MEMBER_MANAGE: "`POST projects/<id>/members/`, `PATCH` / `DELETE projects/<id>/members/<user>/`",
     Action.INVITATION_MANAGE: "`GET` / `POST projects/<id>/invitations/`, "
@@ -33,14 +34,16 @@ WHERE: dict[Action, str] = {
     "the adaptation page",
     Action.ADAPTATION_MANAGE: "`PATCH projects/<id>/adaptation/`, `PATCH .../decoder/`, "
     "`POST .../rollback/`, `.../reset/`, `.../replay/`",
-    Action.IMAGE_VIEW: "`GET images/<id>/`, `images/<id>/file/`, `images/<id>/history/`; the annotation page",
+    Action.IMAGE_VIEW: "`GET images/<id>/`, `images/<id>/file/`, `images/<id>/history/`, "
+    "`images/<id>/review/` (verdicts and comments), `images/<id>/review/history/`; the annotation page",
     Action.IMAGE_UPLOAD: "`POST projects/<id>/images/`",
     Action.IMAGE_DELETE: "`DELETE images/<id>/`, `POST projects/<id>/images/delete/`",
     Action.IMAGE_RESTORE: "`POST images/<id>/restore/`",
     Action.IMAGE_ASSIGN: "`POST projects/<id>/assignments/`, `POST projects/<id>/assignments/remove/`",
     Action.IMAGE_FINISH: '`POST images/<id>/status/` with `"done"` or `"in_progress"`',
     Action.IMAGE_REVIEW: '`POST images/<id>/status/` with `"accepted"` or `"needs_fixes"` '
-    '(or `"in_progress"` on an accepted image)',
+    '(or `"in_progress"` on an accepted image); `POST images/<id>/review/objects/<id>/` (a verdict), '
+    "`images/<id>/comments/`, `images/<id>/comments/<id>/resolve/`, `images/<id>/review/finish/`",
     Action.WORK_TAKE: "`POST projects/<id>/work/take/`",
     Action.SESSION_OPEN: "socket: `open`, and `accept` (checked again when the object is saved)",
     Action.ANNOTATION_CORRECT: "socket: `start`; `PATCH projects/<id>/annotations/<id>/` (relabel), "

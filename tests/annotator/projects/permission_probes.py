@@ -30,6 +30,7 @@ from annotator.annotations.services import annotation_relabel
 from annotator.images.models import ImageAsset, ImageAssignment, ImageStatus
 from annotator.projects.models import Assignment, Invitation, LabelClass, Project, Role
 from annotator.projects.permissions import Action
+from annotator.review.models import ObjectReview, ReviewComment
 from tests.annotator.interactions.wsclient import communicator, session_cookie
 from tests.factories import (
     LabelClassFactory,
@@ -65,6 +66,7 @@ class World:
     objects: dict[str, Annotation]
     invitation: Invitation
     replay: ReplayCheck
+    comment: ReviewComment
 
 
 def _assign(image: ImageAsset, user: User, by: User, *, done: bool = False) -> None:
@@ -125,7 +127,9 @@ def build_world(actor_role: str) -> World:
         "theirs": _object(images["mine"], label_class, colleague),
         "deleted_mine": _object(images["mine"], label_class, acting, deleted=True),
         "deleted_theirs": _object(images["mine"], label_class, colleague, deleted=True),
+        "on_done": _object(images["done"], label_class, colleague),
     }
+    comment = ReviewComment.objects.create(image=images["done"], author=admin, text="a note")
     invitation = Invitation.objects.create(
         project=project, role=Role.ANNOTATOR, token_digest="0" * 64, created_by=admin,
         expires_at=timezone.now() + timedelta(days=1),
@@ -133,7 +137,9 @@ def build_world(actor_role: str) -> World:
     replay = ReplayCheck.objects.create(
         label_class=label_class, current_version=0, candidate_version=0, objects_requested=1, max_clicks=20
     )
-    return World(project, actor, colleague, label_class, classes, images, objects, invitation, replay)
+    return World(
+        project, actor, colleague, label_class, classes, images, objects, invitation, replay, comment
+    )
 
 
 def _client(world: World) -> APIClient:
@@ -203,6 +209,17 @@ def revert(world: World, own: bool) -> str:
     first = target.revisions.get(number=1)
     url = f"/api/projects/{world.project.id}/annotations/{target.id}/revisions/{first.id}/restore/"
     response = _client(world).post(url, {"revision": 2}, format="json")
+    return _outcome(response.status_code, response.data)
+
+
+def finish(world: World, own: bool) -> str:
+    """Finish the review of the done image, its one object accepted beforehand."""
+    on_done = world.objects["on_done"]
+    ObjectReview.objects.create(
+        annotation=on_done, image=world.images["done"], revision=on_done.revision, verdict="accepted",
+        reviewer=world.colleague,
+    )  # fmt: skip
+    response = _client(world).post(f"/api/images/{world.images['done'].id}/review/finish/", {}, format="json")
     return _outcome(response.status_code, response.data)
 
 
@@ -296,6 +313,7 @@ PROBES: dict[Action, dict[str, Probe]] = {
         "GET matte.png": matte,
         "GET annotation": http("get", _object_url()),
         "GET revisions": http("get", _object_url("revisions/")),
+        "GET annotation reviews": http("get", _object_url("reviews/")),
     },
     Action.PROJECT_CONFIGURE: {
         "PATCH project": http("patch", _project(), lambda w: {"description": "changed"})
@@ -304,6 +322,7 @@ PROBES: dict[Action, dict[str, Probe]] = {
     Action.PROJECT_PROGRESS: {
         "GET progress": http("get", _project("progress/")),
         "GET assignments": http("get", _project("assignments/")),
+        "GET review queue": http("get", _project("review/")),
     },
     Action.MEMBER_LIST: {"GET members": http("get", _project("members/"))},
     Action.MEMBER_MANAGE: {
@@ -350,6 +369,8 @@ PROBES: dict[Action, dict[str, Probe]] = {
         "GET image": http("get", _image()),
         "GET image file": http("get", _image("file/")),
         "GET image history": http("get", _image("history/")),
+        "GET image review": http("get", _image("review/")),
+        "GET review history": http("get", _image("review/history/")),
     },
     Action.IMAGE_UPLOAD: {"POST images": upload},
     Action.IMAGE_DELETE: {
@@ -380,6 +401,16 @@ PROBES: dict[Action, dict[str, Probe]] = {
     Action.IMAGE_REVIEW: {
         "POST status accepted": http("post", _image("status/", "done", "done"), _status("accepted")),
         "POST status needs_fixes": http("post", _image("status/", "done", "done"), _status("needs_fixes")),
+        "POST object verdict": http(
+            "post",
+            lambda w, own: f"/api/images/{w.images['done'].id}/review/objects/{w.objects['on_done'].id}/",
+            lambda w: {"verdict": "accepted"},
+        ),
+        "POST comment": http("post", _image("comments/", "done", "done"), lambda w: {"text": "the edge"}),
+        "POST comment resolve": http(
+            "post", lambda w, own: f"/api/images/{w.images['done'].id}/comments/{w.comment.id}/resolve/"
+        ),
+        "POST review finish": finish,
         "POST status in_progress (accepted)": http(
             "post", _image("status/", "accepted", "accepted"), _status("in_progress")
         ),
