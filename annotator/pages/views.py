@@ -98,6 +98,7 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
         membership,
         image=image,
         resync_ms=settings.MASKLOOP_PAGE_RESYNC_MS,
+        hold_ms=settings.MASKLOOP_OBJECT_LOCK_SECONDS * 1000 // 3,
         outlined_classes=",".join(str(i) for i in assigned or ()),
     )
     return render(request, "annotate.html", context)

@@ -20,7 +20,7 @@ function newEventId() {
 }
 
 export class LiveSession {
-  constructor(projectId, handlers, { resyncMs = 15000 } = {}) {
+  constructor(projectId, handlers, { resyncMs = 15000, holdMs = 20000 } = {}) {
     this.url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/projects/${projectId}/`;
     this.handlers = handlers;
     this.pending = new Map();
@@ -32,6 +32,9 @@ export class LiveSession {
     this.resyncMs = resyncMs;
     this.lastProgress = performance.now();
     setInterval(() => this.resyncIfStalled(), Math.min(1000, resyncMs / 4));
+    // While the session corrects a saved object, a beat keeps it held (see holding()).
+    this.holding = false;
+    setInterval(() => this.beat(), holdMs);
     this.connect();
   }
 
@@ -64,6 +67,15 @@ export class LiveSession {
   }
 
   get ready() { return this.socket && this.socket.readyState === WebSocket.OPEN; }
+
+  // Whether the session corrects a saved object, which the server holds for it while it beats.
+  hold(on) { this.holding = on; }
+
+  beat() {
+    if (this.holding && this.ready && this.sessionId !== null) {
+      this.socket.send(JSON.stringify({ type: "hold", session_id: this.sessionId }));
+    }
+  }
 
   open(imageId, classId) {
     this.openArgs = { image_id: imageId, class_id: classId };
@@ -130,7 +142,14 @@ export class LiveSession {
       case "accepted":
         this.settle(frame);
         this.sessionId = null;
+        this.holding = false;
         this.handlers.onAccepted(frame);
+        break;
+      case "cancelled":
+        this.settle(frame);
+        this.sessionId = null;
+        this.holding = false;
+        this.handlers.onCancelled(frame);
         break;
       case "error": {
         const again = this.answeredAgain(frame);

@@ -1,10 +1,12 @@
 // The annotation page: clicks, boxes, scribbles and strokes in, masks out; undo/redo/accept,
-// correcting saved objects, zoom, pan and the magnifier.
-import { apiGetAll } from "../api.js";
-import { Deletions } from "./deletions.js";
+// correcting saved objects (held while corrected), the object list and review beside the
+// canvas, zoom, pan, the magnifier and the matte.
+import { apiGet, apiGetAll } from "../api.js";
 import { LiveSession } from "./live_session.js";
 import { Magnifier } from "./magnifier.js";
-import { AnnotationsLayer, MaskLayer } from "./mask_layer.js";
+import { MaskLayer } from "./mask_layer.js";
+import { Matte } from "./matte.js";
+import { SavedObjects } from "./saved_objects.js";
 import { Tools } from "./tools.js";
 import { Viewport } from "./viewport.js";
 import { WorkNav } from "./work_nav.js";
@@ -19,6 +21,7 @@ const stepsEl = document.getElementById("steps");
 const savedEl = document.getElementById("saved");
 const classSelect = document.getElementById("class-select");
 const stage = document.getElementById("stage");
+const cancelButton = document.getElementById("cancel");
 
 let lastRoundTrip = "";
 function setStatus(text) { statusEl.textContent = text; }
@@ -32,10 +35,9 @@ function loadImage(url) {
   });
 }
 
-const [image, classes, annotations] = await Promise.all([
+const [image, classes] = await Promise.all([
   loadImage(page.dataset.imageUrl),
   apiGetAll(`/api/projects/${projectId}/classes/`),
-  apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`),
 ]);
 
 if (!classes.length) {
@@ -52,19 +54,55 @@ const currentClass = () => Number(classSelect.value);
 
 const viewport = new Viewport(document.getElementById("canvas"), image);
 const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90ff");
-const done = new AnnotationsLayer(width, height);
-const showSaved = (list) => done.load(list.map((a) => ({ id: a.id, mask: a.mask, colour: colours.get(a.label_class) || "#888888" })));
-showSaved(annotations);
-const reloadSaved = async () => {
-  showSaved(await apiGetAll(`/api/projects/${projectId}/annotations/?image=${imageId}`));
-  viewport.draw();
-};
-// Saved objects, the live mask, and the matte when shown.
-let matteLayer = null;
+const imageStatus = document.getElementById("image-status");
+function showImageStatus(status) {
+  imageStatus.className = `status ${status}`;
+  imageStatus.textContent = status.replace("_", " ");
+}
+const nav = new WorkNav({
+  projectId, imageId, assignment: page.dataset.assignment, onStatus: showImageStatus, onMessage: setStatus,
+});
+nav.refresh();
+
+// What the object being outlined corrects: the saved object (id, revision), or null.
+let correcting = null;
+function showCorrecting(frame) {
+  correcting = frame.started_from ? { id: frame.started_from, revision: frame.started_revision } : null;
+  saved.layer.setCorrecting(frame.started_from);
+  live.hold(correcting !== null);
+  cancelButton.hidden = correcting === null;
+}
+
+const saved = new SavedObjects(
+  {
+    projectId, imageId, width, height, classes, colours,
+    me: {
+      id: Number(page.dataset.userId),
+      canReview: Boolean(page.dataset.canReview),
+      correctsOthers: Boolean(page.dataset.correctsOthers),
+      deletesOthers: Boolean(page.dataset.deletesOthers),
+    },
+  },
+  {
+    viewport,
+    setStatus,
+    setSaved: (text) => { savedEl.textContent = text; },
+    correct: (annotation) => startCorrecting(annotation.id),
+    imageStatus: showImageStatus,
+    pinning: () => selectTool("click"),
+    finished: async () => {
+      const next = (await apiGet(`/api/projects/${projectId}/review/?page_size=2`)).results.find((i) => i.id !== imageId);
+      if (next) window.location.href = `/projects/${projectId}/images/${next.id}/annotate/`;
+    },
+  },
+);
+const matte = new Matte({ projectId, width, height, loadImage, onLayers: () => showLayers(), setStatus });
 const showLayers = () => viewport.setLayers([
-  { canvas: done.canvas, alpha: 0.3 }, { canvas: mask.canvas, alpha: 0.5 }, ...(matteLayer ? [matteLayer] : []),
+  ...saved.layer.layers(), { canvas: mask.canvas, alpha: 0.5 }, ...(matte.layer ? [matte.layer] : []),
 ]);
 showLayers();
+viewport.setMarks((ctx) => saved.drawPins(ctx));
+await saved.reload();
 const magnifier = new Magnifier(stage, viewport);
 
 // The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
@@ -77,13 +115,23 @@ function showSteps(frame) {
   stepsEl.textContent = `step ${frame.step}/${frame.steps}${choice}`;
 }
 
+// After an object is saved or given up: an empty object again, in a new session.
+function nextObject() {
+  mask.clear();
+  viewport.setScribbles([]);
+  viewport.setClicks([]);
+  showSteps({ step: 0, steps: 0 });
+  showCorrecting({ started_from: null });
+  live.open(imageId, currentClass());
+}
+
 const previews = new Map();
 const live = new LiveSession(projectId, {
   onStatus: setStatus,
   onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
   onSession: (frame) => {
     mask.setMask(frame.mask);
-    done.hide(frame.started_from);
+    showCorrecting(frame);
     viewport.setScribbles(frame.scribbles);
     viewport.setClicks(frame.clicks);
     showSteps(frame);
@@ -107,7 +155,7 @@ const live = new LiveSession(projectId, {
       previews.delete(frame.event_id);
     }
     mask.applyPatch(frame.patch);
-    done.hide(frame.started_from);
+    showCorrecting(frame);
     viewport.setScribbles(frame.scribbles);
     viewport.setClicks(frame.clicks);
     showSteps(frame);
@@ -120,18 +168,23 @@ const live = new LiveSession(projectId, {
     magnifier.refresh();
   },
   onAccepted: async (frame) => {
-    mask.clear();
-    viewport.setScribbles([]);
-    viewport.setClicks([]);
-    showSteps({ step: 0, steps: 0 });
-    showSavedLinks(frame);
+    savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px) · `;
+    const link = document.createElement("a");
+    link.href = `${matte.url(frame.annotation_id)}?download=1`;
+    link.textContent = "matte PNG";
+    savedEl.append(link);
+    matte.saved(frame.annotation_id);
     if (imageStatus.textContent === "new") showImageStatus("in_progress"); // as the server did
-    live.open(imageId, currentClass());
-    done.hidden = null;
-    await reloadSaved();
+    nextObject();
+    await saved.reload();
+  },
+  onCancelled: async () => {
+    setStatus("correction cancelled: the object is as it was");
+    nextObject();
+    await saved.reload();
   },
   onError: (frame) => { setStatus(`error: ${frame.detail}`); },
-}, { resyncMs: Number(page.dataset.resyncMs) });
+}, { resyncMs: Number(page.dataset.resyncMs), holdMs: Number(page.dataset.holdMs) });
 live.open(imageId, currentClass());
 
 classSelect.addEventListener("change", () => {
@@ -142,47 +195,47 @@ classSelect.addEventListener("change", () => {
   live.open(imageId, currentClass());
 });
 
-const imageStatus = document.getElementById("image-status");
-function showImageStatus(status) {
-  imageStatus.className = `status ${status}`;
-  imageStatus.textContent = status.replace("_", " ");
+function startCorrecting(annotationId) {
+  if (currentStep) {
+    setStatus("accept or undo the object you are outlining before correcting another");
+    return;
+  }
+  live.send("start", { annotation_id: annotationId });
+  selectTool("click");
 }
-const nav = new WorkNav({
-  projectId, imageId, assignment: page.dataset.assignment, onStatus: showImageStatus, onMessage: setStatus,
-});
-nav.refresh();
-const deletions = new Deletions({ projectId, reload: reloadSaved, onMessage: (text) => { savedEl.textContent = text; } });
+
 const removeAt = (x, y) => {
-  const id = done.at(x, y);
+  const id = saved.at(x, y);
   if (id === null) setStatus("press on a saved object to delete it");
-  else deletions.remove(id);
+  else saved.remove(id);
 };
 
 // Undo steps back in the object being outlined; with no step there, it brings back the last
 // object deleted on this page.
-const undo = () => (currentStep === 0 && deletions.canUndo ? deletions.undo() : live.send("undo"));
+const undo = () => (currentStep === 0 && saved.canUndoDelete ? saved.undoDelete() : live.send("undo"));
 const redo = () => live.send("redo");
-const accept = () => live.send("accept", { class_id: currentClass() });
+const accept = () => live.send("accept", {
+  class_id: currentClass(), ...(correcting ? { revision: correcting.revision } : {}),
+});
+const cancel = () => { if (correcting) live.send("cancel"); };
 const nextProposal = () => {
   if (proposed.candidates > 1) live.send("choose", { index: (proposed.choice + 1) % proposed.candidates });
 };
 document.getElementById("undo").addEventListener("click", undo);
 document.getElementById("redo").addEventListener("click", redo);
 document.getElementById("accept").addEventListener("click", accept);
+cancelButton.addEventListener("click", cancel);
 document.getElementById("fit").addEventListener("click", () => viewport.fit());
 
 const tools = new Tools(viewport, stage, width, height, {
-  click: (x, y, positive) => live.send("click", { x, y, positive }),
+  click: (x, y, positive) => { if (!saved.placePin(x, y)) live.send("click", { x, y, positive }); },
   box: (x0, y0, x1, y1) => live.send("box", { x0, y0, x1, y1 }),
   scribble: (points, thickness, positive) => live.send("scribble", { points, thickness, positive }),
   brush: (points, size, erase) => live.send("brush", { points, size, erase }),
   pick: (x, y) => {
-    const id = done.at(x, y);
+    const id = saved.at(x, y);
     if (id === null) setStatus("press on a saved object to correct it");
-    else {
-      live.send("start", { annotation_id: id });
-      selectTool("click");
-    }
+    else startCorrecting(id);
   },
   remove: removeAt,
   outside: () => setStatus("click inside the image"),
@@ -206,45 +259,6 @@ function setSize(size) {
 }
 sizeInput.addEventListener("input", () => setSize(Number(sizeInput.value)));
 setSize(Number(sizeInput.value));
-
-// The alpha matte of the last saved object: viewed as a white layer whose opacity is alpha.
-const matteButton = document.getElementById("matte");
-let lastSaved = null;
-const matteUrl = (id) => `/api/projects/${projectId}/annotations/${id}/matte.png`;
-function showSavedLinks(frame) {
-  lastSaved = frame.annotation_id;
-  savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px) · `;
-  const link = document.createElement("a");
-  link.href = `${matteUrl(frame.annotation_id)}?download=1`;
-  link.textContent = "matte PNG";
-  savedEl.append(link);
-  matteButton.disabled = false;
-  if (matteLayer) toggleMatte();
-}
-async function toggleMatte() {
-  if (matteLayer) {
-    matteLayer = null;
-  } else if (lastSaved !== null) {
-    setStatus("computing the matte…");
-    const matte = await loadImage(matteUrl(lastSaved));
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext("2d");
-    ctx.drawImage(matte, 0, 0);
-    const pixels = ctx.getImageData(0, 0, width, height);
-    for (let i = 0; i < pixels.data.length; i += 4) {
-      pixels.data[i + 3] = pixels.data[i];
-      pixels.data[i] = pixels.data[i + 1] = pixels.data[i + 2] = 255;
-    }
-    ctx.putImageData(pixels, 0, 0);
-    matteLayer = { canvas, alpha: 0.85 };
-    setStatus(`matte of annotation #${lastSaved} (T: hide)`);
-  }
-  matteButton.setAttribute("aria-pressed", String(matteLayer !== null));
-  showLayers();
-}
-matteButton.addEventListener("click", toggleMatte);
 
 const magnifyButton = document.getElementById("magnify");
 const toggleMagnifier = () => magnifyButton.setAttribute("aria-pressed", String(magnifier.toggle()));
@@ -276,6 +290,8 @@ window.addEventListener("keydown", (event) => {
   } else if (event.key === "Enter") {
     event.preventDefault();
     accept();
+  } else if (event.key === "Escape") {
+    cancel();
   } else if (event.key === "Delete") {
     const pointed = tools.pointed();
     if (pointed) removeAt(...pointed);
@@ -289,8 +305,8 @@ window.addEventListener("keydown", (event) => {
     nav.next();
   } else if (key === "d") {
     nav.previous();
-  } else if (key === "t" && lastSaved !== null) {
-    toggleMatte();
+  } else if (key === "t" && matte.lastSaved !== null) {
+    matte.toggle();
   } else if (key === "[" || key === "]") {
     setSize(Number(sizeInput.value) + (key === "]" ? 2 : -2));
   } else if (key === "0") {

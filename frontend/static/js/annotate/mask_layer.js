@@ -1,5 +1,5 @@
 // The object's mask: a byte per pixel, drawn onto an offscreen canvas in the class colour.
-import { decodeCounts, paintRle } from "./rle.js";
+import { paintRle } from "./rle.js";
 
 function rgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -73,62 +73,4 @@ export class MaskLayer {
     for (const v of this.bits) n += v;
     return n;
   }
-}
-
-// Accepted objects of the image, each in its class colour, drawn fainter than the live mask.
-// The one being corrected is hidden while its session is open. Objects are kept as RLE and
-// drawn through one scratch layer, so a large image with many objects costs one canvas.
-export class AnnotationsLayer {
-  constructor(width, height) {
-    this.width = width;
-    this.height = height;
-    this.canvas = document.createElement("canvas");
-    this.canvas.width = width;
-    this.canvas.height = height;
-    this.ctx = this.canvas.getContext("2d");
-    this.scratch = new MaskLayer(width, height, "#888888");
-    this.objects = [];
-    this.hidden = null;
-  }
-
-  // annotations: [{ id, mask (RLE), colour }], drawn in order (later ones on top).
-  load(annotations) {
-    this.objects = annotations;
-    this.redraw();
-  }
-
-  hide(id) {
-    this.hidden = id;
-    this.redraw();
-  }
-
-  // The id of the topmost object covering image pixel (x, y), or null.
-  at(x, y) {
-    const index = x * this.height + y; // RLE counts run down the columns
-    for (const object of [...this.objects].reverse()) {
-      if (object.id !== this.hidden && rleCovers(object.mask, index)) return object.id;
-    }
-    return null;
-  }
-
-  redraw() {
-    this.ctx.clearRect(0, 0, this.width, this.height);
-    for (const object of this.objects) {
-      if (object.id === this.hidden) continue;
-      this.scratch.colour = rgb(object.colour);
-      this.scratch.setMask(object.mask);
-      this.ctx.drawImage(this.scratch.canvas, 0, 0);
-    }
-  }
-}
-
-function rleCovers(rle, index) {
-  let start = 0;
-  let value = 0;
-  for (const run of decodeCounts(rle.counts)) {
-    if (index < start + run) return value === 1;
-    start += run;
-    value = 1 - value;
-  }
-  return false;
 }

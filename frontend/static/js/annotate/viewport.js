@@ -10,6 +10,7 @@ export class Viewport {
     this.clicks = [];
     this.scribbles = [];
     this.overlay = null;
+    this.marks = null;
     this.scale = 1;
     this.tx = 0;
     this.ty = 0;
@@ -71,6 +72,9 @@ export class Viewport {
   // overlay(ctx): drawn last, in canvas pixels (a tool's preview); null for none.
   setOverlay(overlay) { this.overlay = overlay; this.draw(); }
 
+  // marks(ctx): drawn under the overlay, in canvas pixels (comment pins); null for none.
+  setMarks(marks) { this.marks = marks; this.draw(); }
+
   // A polyline through image points, `width` image pixels wide, in canvas pixels.
   strokePath(points, width, colour, alpha = 1) {
     const { ctx } = this;
@@ -122,6 +126,7 @@ export class Viewport {
       ctx.strokeStyle = "#fff";
       ctx.stroke();
     }
+    if (this.marks) this.marks(ctx);
     if (this.overlay) this.overlay(ctx);
   }
 }

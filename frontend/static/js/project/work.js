@@ -1,4 +1,5 @@
-// "My work": the images still to do that are mine, in order, and taking the next one on demand.
+// "My work": the images still to do that are mine, in order (sent back for fixes first), and
+// taking the next one on demand; for reviewers, the images waiting for review.
 import { ApiError, apiGet, apiPost, el } from "../api.js";
 
 const SHOWN = 10;
@@ -17,6 +18,26 @@ export class WorkList {
   annotateUrl(imageId) { return `/projects/${this.project.id}/images/${imageId}/annotate/`; }
 
   async refresh() {
+    await Promise.all([this.refreshWork(), this.refreshReview()]);
+  }
+
+  // Images marked done, waiting for review (for those who review).
+  async refreshReview() {
+    const list = document.getElementById("review-list");
+    if (!list) return;
+    const page = await apiGet(`/api/projects/${this.project.id}/review/?page_size=${SHOWN}`);
+    document.getElementById("review-summary").textContent = page.count
+      ? `${page.count} image${page.count === 1 ? "" : "s"} marked done, waiting for review.`
+      : "Nothing waits for review.";
+    list.replaceChildren(...page.results.map((image) => el("li", {},
+      el("a", { href: this.annotateUrl(image.id) }, image.original_name),
+      el("span", { class: "muted small" }, ` ${image.annotation_count} objects`))));
+    const start = document.getElementById("review-start");
+    start.hidden = !page.count;
+    if (page.count) start.href = this.annotateUrl(page.results[0].id);
+  }
+
+  async refreshWork() {
     const page = await apiGet(`/api/projects/${this.project.id}/work/?page_size=${SHOWN}`);
     const n = page.count;
     this.summary.textContent = n
