@@ -121,6 +121,7 @@ try {
   await reviewer.click("#finish-review");
   await savedSays(reviewer, /the image is accepted/);
   result.finalStatus = await reviewer.locator("#image-status").textContent();
+  result.reviewRounds = await reviewer.locator("#object-panel .rounds li").allTextContents();
 } catch (error) {
   result.failure = String(error && error.stack ? error.stack : error);
 } finally {

@@ -71,6 +71,10 @@ def test_a_reviewer_and_an_annotator_go_round_the_review_loop(
     assert [(row["id"], row["state"]) for row in result["changedRows"]] == [(bad.id, "changed")]
     assert result["magentaShown"] > 30  # the reviewed revision's edge
     assert result["finalStatus"] == "accepted"
+    assert [r.split(": ", 1)[1] for r in result["reviewRounds"]] == [
+        f"{reviewer.username} · needs fixes (1 accepted, 1 rejected)",
+        f"{reviewer.username} · accepted (2 accepted, 0 rejected)",
+    ]
 
     image.refresh_from_db()
     assert image.status == ImageStatus.ACCEPTED

@@ -11,7 +11,7 @@ const STATE = { new: "new", changed: "changed since review", reviewed: "", delet
 export class ObjectList {
   // me: { id, canReview, correctsOthers, deletesOthers }; actions: { point(id), select(id),
   // relabel(object, classId), hide(id) → hidden, remove(object), correct(object),
-  // history(object) → revisions, showRevision(revision|null), restoreRevision(object, revision),
+  // history(object) → { revisions, reviews: { verdicts, comments } }, showRevision(revision|null), restoreRevision(object, revision),
   // verdict(object, verdict, comment, pin), comment(text, annotationId, pin), resolve(comment),
   // finish(note) }
   constructor(root, { classes, colours, me, actions }) {
@@ -46,6 +46,7 @@ export class ObjectList {
     const parts = [header, rows.length ? list : el("p", { class: "muted small" }, this.onlyChanged ? "Nothing changed since the last review." : "No saved objects yet.")];
     parts.push(this.comments());
     if (this.reviewing) parts.push(this.finishBox());
+    if (state.rounds.length) parts.push(this.rounds());
     this.root.replaceChildren(...parts);
   }
 
@@ -104,7 +105,11 @@ export class ObjectList {
     revisions.hidden = true;
     history.addEventListener("click", async () => {
       revisions.hidden = !revisions.hidden;
-      if (!revisions.hidden) revisions.replaceChildren(...(await this.actions.history(object)).map((rev) => this.revision(object, rev)));
+      if (revisions.hidden) return;
+      const { revisions: changes, reviews } = await this.actions.history(object);
+      const verdicts = reviews.verdicts.map((v) => el("li", { class: "muted" },
+        `review of rev ${v.revision}: ${v.verdict} by ${v.reviewer} · ${new Date(v.created_at).toLocaleString()}`));
+      revisions.replaceChildren(...changes.map((rev) => this.revision(object, rev)), ...verdicts);
     });
     box.append(history);
     if (object.before) {
@@ -186,6 +191,14 @@ export class ObjectList {
   }
 
   pins() { return this.state.comments.filter((c) => !c.resolved_at && c.x !== null); }
+
+  // The finished reviews of the image, oldest first.
+  rounds() {
+    const items = this.state.rounds.map((r) => el("li", {},
+      `${new Date(r.created_at).toLocaleString()}: ${r.reviewer} · ${r.outcome.replace("_", " ")} `
+      + `(${r.accepted} accepted, ${r.rejected} rejected)${r.note ? ` · ${r.note}` : ""}`));
+    return el("div", { class: "rounds" }, el("h3", {}, "Reviews"), el("ol", {}, ...items));
+  }
 
   finishBox() {
     const note = el("input", { type: "text", placeholder: "note for the annotators (optional)", maxlength: "500", "aria-label": "Review note" });

@@ -110,7 +110,12 @@ export class SavedObjects {
         (a) => `#${a.id} is a ${a.class_name} now (revision ${a.revision})`),
       remove: (object) => this.remove(object.annotation.id),
       correct: (object) => this.ui.correct(object.annotation),
-      history: (object) => apiGetAll(`${this.base}/${object.annotation.id}/revisions/`),
+      history: async (object) => {
+        const [revisions, reviews] = await Promise.all([
+          apiGetAll(`${this.base}/${object.annotation.id}/revisions/`), apiGet(`${this.base}/${object.annotation.id}/reviews/`),
+        ]);
+        return { revisions, reviews };
+      },
       showRevision: (revision) => { this.layer.showEarlier(revision ? { mask: revision.mask, bbox: revision.bbox } : null); draw(); },
       restoreRevision: (object, revision) => this.run(
         () => apiPost(`${this.base}/${object.annotation.id}/revisions/${revision.id}/restore/`, { revision: object.annotation.revision }),
