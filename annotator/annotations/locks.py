@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, AnnotationLock
-from annotator.common.errors import Conflict
+from annotator.common.errors import Conflict, NotFound
 
 
 def _until() -> datetime:
@@ -50,7 +50,9 @@ def lock_check_free(*, annotation: Annotation, session_id: int | None = None) ->
 def lock_take(*, annotation_id: int, session_id: int, user: User) -> AnnotationLock:
     """Hold the object for the session, or raise ``locked`` naming who holds it. The object's
     row is locked meanwhile, so two sessions asking at once get one answer each."""
-    annotation = Annotation.all_objects.select_for_update().get(id=annotation_id)
+    annotation = Annotation.all_objects.select_for_update().filter(id=annotation_id).first()
+    if annotation is None:
+        raise NotFound("No such annotation.", code="unknown_annotation")
     lock_check_free(annotation=annotation, session_id=session_id)
     held, _ = AnnotationLock.objects.update_or_create(
         annotation=annotation, defaults={"session_id": session_id, "user": user, "expires_at": _until()}

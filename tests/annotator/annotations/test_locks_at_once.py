@@ -28,6 +28,14 @@ def world(setup: ProjectSetup) -> dict[str, Any]:
     return {"image": image, "object": saved, "people": (cookie_for(setup.admin), cookie_for(reviewer))}
 
 
+async def open_pages(servers: list[str], setup: ProjectSetup, data: dict[str, Any]) -> list[Page]:
+    """One person's page on each web process, open on the image."""
+    return [
+        await Page.open(base, setup.project.id, cookie, data["image"].id, setup.label_class.id)
+        for base, cookie in zip(servers, data["people"], strict=True)
+    ]
+
+
 async def paint(page: Page, x: float, revision: int, class_id: int) -> dict[str, Any]:
     """A brush stroke into the object, then accept from ``revision``; returns the answer."""
     await page.send("brush", points=[[x, 20.0], [x, 60.0]], size=5.0, erase=False)
@@ -44,10 +52,7 @@ def test_two_people_correcting_one_object_at_once_one_waits_and_nothing_is_lost(
     class_id = project_setup.label_class.id
 
     async def run() -> dict[str, Any]:
-        pages = [
-            await Page.open(base, project_setup.project.id, cookie, data["image"].id, class_id)
-            for base, cookie in zip(servers, data["people"], strict=True)
-        ]
+        pages = await open_pages(servers, project_setup, data)
         await asyncio.gather(*(page.send("start", annotation_id=saved.id) for page in pages))
         answers = await asyncio.gather(*(page.until("mask") for page in pages))
         kinds = sorted(answer["type"] for answer in answers)
@@ -85,10 +90,7 @@ def test_a_page_whose_hold_lapsed_cannot_overwrite_what_was_saved_since(
     class_id = project_setup.label_class.id
 
     async def run() -> dict[str, Any]:
-        old, new = [
-            await Page.open(base, project_setup.project.id, cookie, data["image"].id, class_id)
-            for base, cookie in zip(servers, data["people"], strict=True)
-        ]
+        old, new = await open_pages(servers, project_setup, data)
         await old.send("start", annotation_id=saved.id)
         assert (await old.until("mask"))["type"] == "mask"
         await old.send("brush", points=[[100.0, 20.0], [100.0, 60.0]], size=5.0, erase=False)

@@ -22,9 +22,8 @@ from tests.annotator.projects.permission_probes import (
     PROBES,
     SOCKET_ACTIONS,
     UNAUTHENTICATED,
-    archive,
-    build_world,
 )
+from tests.annotator.projects.permission_world import archive, build_world
 
 ROOT = Path(__file__).resolve().parents[3]
 
