@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "annotator.annotations",
     "annotator.adaptation",
     "annotator.review",
+    "annotator.exports",
     "annotator.pages",
 ]
 
@@ -134,6 +135,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ImageStatusEnum": "annotator.images.models.ImageStatus",
         "ReplayCheckStatusEnum": "annotator.adaptation.models.CheckStatus",
+        "ExportFormatEnum": "annotator.exports.models.ExportFormat",
+        "ImportFormatEnum": "annotator.exports.models.ImportFormat",
+        "JobStateEnum": "annotator.exports.models.JobState",
     },
 }
 
@@ -172,6 +176,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("MASKLOOP_TASK_QUEUE", default="interactive")
+# Batch work (dataset exports and imports) goes to this shared queue, which the workers that
+# answer clicks do not consume: start one or more workers with -Q on it.
+MASKLOOP_BATCH_QUEUE = env.str("MASKLOOP_BATCH_QUEUE", default="batch")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -186,6 +193,10 @@ MASKLOOP_PAGE_RESYNC_MS = env.int("MASKLOOP_PAGE_RESYNC_MS", default=15000)
 # A page correcting a saved object holds it for this long past its last beat (it beats every
 # third of it); nobody else corrects the object meanwhile.
 MASKLOOP_OBJECT_LOCK_SECONDS = env.int("MASKLOOP_OBJECT_LOCK_SECONDS", default=60)
+
+# Exports: an object whose polygons would keep less of its mask (IoU) keeps its exact RLE in the
+# COCO polygons export, and is listed in the export's report.
+MASKLOOP_EXPORT_POLYGON_MIN_IOU = env.float("MASKLOOP_EXPORT_POLYGON_MIN_IOU", default=0.99)
 
 # Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])

@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", include("annotator.annotations.urls")),
     path("api/", include("annotator.adaptation.urls")),
     path("api/", include("annotator.review.urls")),
+    path("api/", include("annotator.exports.urls")),
     path("", include("annotator.pages.urls")),
 ]

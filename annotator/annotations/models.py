@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from annotator.images.models import ImageAsset
 from annotator.interactions.models import InteractionSession
@@ -43,7 +44,7 @@ class Annotation(models.Model):
     source_session = models.OneToOneField(
         InteractionSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="annotation"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     # Deletes are soft: a deleted object is hidden and can be brought back.
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -66,6 +67,7 @@ class RevisionKind(models.TextChoices):
     DELETED = "deleted", "Deleted"
     RESTORED = "restored", "Brought back"
     REVERTED = "reverted", "Returned to an earlier revision"
+    IMPORTED = "imported", "Imported (a pre-annotation)"
 
 
 class AnnotationRevision(models.Model):
@@ -84,7 +86,7 @@ class AnnotationRevision(models.Model):
         InteractionSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
     )
     reverted_to = models.PositiveIntegerField(null=True, blank=True, help_text="the number returned to")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["annotation_id", "number"]

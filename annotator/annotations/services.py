@@ -39,8 +39,8 @@ def _revise(
     reverted_to: int | None = None,
 ) -> AnnotationRevision:
     """Record the annotation's state (already set on the row, not yet saved) as its next
-    revision, and save the row."""
-    if kind != RevisionKind.CREATED:
+    revision (its first, for a new row), and save the row."""
+    if annotation.pk is not None:
         annotation.revision += 1
     annotation.save()
     return AnnotationRevision.objects.create(
@@ -88,9 +88,10 @@ def annotation_create(
     mask: rle.Rle,
     author: User,
     source_session: InteractionSession | None = None,
+    imported: bool = False,
 ) -> Annotation:
-    """Store an object mask (its revision 1); refuses an empty mask or one whose size is not
-    the image's."""
+    """Store an object mask (its revision 1: created, or ``imported`` as a pre-annotation to
+    correct); refuses an empty mask or one whose size is not the image's."""
     area = _checked_area(image, mask)
     annotation = Annotation(
         project_id=image.project_id,
@@ -102,7 +103,7 @@ def annotation_create(
         author=author,
         source_session=source_session,
     )
-    _revise(annotation, RevisionKind.CREATED, author, source_session)
+    _revise(annotation, RevisionKind.IMPORTED if imported else RevisionKind.CREATED, author, source_session)
     image_object_saved(image_id=image.id, user=author)
     return annotation
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from annotator.projects.models import LabelClass, Project
 
@@ -38,7 +39,7 @@ class ImageAsset(models.Model):
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
     size_bytes = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     # Where the image stands; every change is an ImageStatusChange (``status.py`` has the rules).
     status = models.CharField(max_length=16, choices=ImageStatus.choices, default=ImageStatus.NEW)
     # A deleted image is hidden with its objects (its file is kept) until an admin brings it back.
@@ -93,7 +94,7 @@ class ImageStatusChange(models.Model):
     after = models.CharField(max_length=16, choices=ImageStatus.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

@@ -24,6 +24,7 @@ urlpatterns = [
     path(PROJECT, views.project_detail, name="project"),
     path(f"{PROJECT}members/", views.members, name="members"),
     path(f"{PROJECT}settings/", views.project_settings, name="project_settings"),
+    path(f"{PROJECT}data/", views.data, name="data"),
     path(f"{PROJECT}adaptation/", views.adaptation, name="adaptation"),
     path(f"{PROJECT}images/<int:image_id>/annotate/", views.annotate, name="annotate"),
 ]

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.common.errors import DomainError, NotFound
+from annotator.exports.models import ExportFormat, ImportFormat
+from annotator.images.models import ImageStatus
 from annotator.images.selectors import assigned_class_ids, image_access
 from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
 from annotator.projects.models import Assignment, Membership
@@ -79,6 +81,25 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
         return _not_found(request, error)
     context = _project_context(membership, engines=ENGINE_CHOICES, pipelines=available_pipelines())
     return render(request, "project_settings.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+def data(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Export the project's dataset and import into it."""
+    try:
+        membership = membership_require(
+            user=request.user, project_id=project_id, action=Action.DATASET_EXPORT
+        )
+    except DomainError as error:
+        return _not_found(request, error)
+    context = _project_context(
+        membership,
+        export_formats=ExportFormat.choices,
+        import_formats=ImportFormat.choices,
+        statuses=ImageStatus.choices,
+    )
+    return render(request, "data.html", context)
 
 
 @login_required

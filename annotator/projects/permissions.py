@@ -45,6 +45,8 @@ class Action(StrEnum):
     ANNOTATION_DELETE = "annotation.delete"
     ANNOTATION_RESTORE = "annotation.restore"
     ANNOTATION_TRASH = "annotation.trash"
+    DATASET_EXPORT = "dataset.export"
+    DATASET_IMPORT = "dataset.import"
 
 
 ALL = frozenset(Role)
@@ -138,6 +140,15 @@ RULES: dict[Action, Rule] = {
         "bring a deleted object back", ALL - {Role.REVIEWER}, SETUP, writes=True, owner=OBJECT_OWN
     ),
     Action.ANNOTATION_TRASH: _rule("list deleted objects and images", SETUP, writes=False),
+    Action.DATASET_EXPORT: _rule(
+        "export the project's images and objects (COCO, VOC, YOLO, mattes, archive); see and download "
+        "its exports",
+        SETUP,
+        writes=False,
+    ),
+    Action.DATASET_IMPORT: _rule(
+        "import images and objects (COCO, archive, images); see the imports", SETUP, writes=True
+    ),
 }
 
 ROLE_ORDER = (Role.ADMIN, Role.MANAGER, Role.REVIEWER, Role.ANNOTATOR)

@@ -52,6 +52,9 @@ WHERE: dict[Action, str] = {
     Action.ANNOTATION_RESTORE: "`POST projects/<id>/annotations/<id>/restore/`",
     Action.ANNOTATION_TRASH: "`GET projects/<id>/images/?deleted=1`, "
     "`GET projects/<id>/annotations/?deleted=1`",
+    Action.DATASET_EXPORT: "`GET` / `POST projects/<id>/exports/`, `GET projects/<id>/exports/<id>/`, "
+    "`.../download/`",
+    Action.DATASET_IMPORT: "`GET` / `POST projects/<id>/imports/`, `GET projects/<id>/imports/<id>/`",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from annotator.annotations.models import Annotation
 from annotator.images.models import ImageAsset
@@ -24,7 +25,7 @@ class ObjectReview(models.Model):
     revision = models.PositiveIntegerField(help_text="the object's revision that was reviewed")
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -43,7 +44,7 @@ class ReviewComment(models.Model):
     text = models.TextField(max_length=2000)
     x = models.FloatField(null=True, blank=True)
     y = models.FloatField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -62,7 +63,7 @@ class ReviewRound(models.Model):
     accepted = models.PositiveIntegerField()
     rejected = models.PositiveIntegerField()
     note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

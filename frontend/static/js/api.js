@@ -78,6 +78,16 @@ export function uploadFile(url, file, onProgress) {
   });
 }
 
+// Post a form with files (multipart); the answer's JSON, or an ApiError.
+export async function uploadForm(url, formData) {
+  return parse(await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    body: formData,
+  }));
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

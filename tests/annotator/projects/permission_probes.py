@@ -103,6 +103,18 @@ def revert(world: World, own: bool) -> str:
     return _outcome(response.status_code, response.data)
 
 
+def download(world: World, own: bool) -> str:
+    response = _client(world).get(f"/api/projects/{world.project.id}/exports/{world.export.id}/download/")
+    return _outcome(response.status_code, getattr(response, "data", None))
+
+
+def import_images(world: World, own: bool) -> str:
+    archive = SimpleUploadedFile("images.zip", b"PK\x05\x06" + b"\0" * 18, content_type="application/zip")
+    body = {"format": "images", "file": archive}
+    response = _client(world).post(f"/api/projects/{world.project.id}/imports/", body, format="multipart")
+    return _outcome(response.status_code, response.data)
+
+
 def finish(world: World, own: bool) -> str:
     """Finish the review of the done image, its one object accepted beforehand."""
     on_done = world.objects["on_done"]
@@ -325,6 +337,18 @@ PROBES: dict[Action, dict[str, Probe]] = {
         ),
         "GET deleted images": http("get", lambda w, own: f"/api/projects/{w.project.id}/images/?deleted=1"),
     },
+}
+
+PROBES[Action.DATASET_EXPORT] = {
+    "GET exports": http("get", _project("exports/")),
+    "POST exports": http("post", _project("exports/"), lambda w: {"format": "coco"}),
+    "GET export": http("get", lambda w, own: f"/api/projects/{w.project.id}/exports/{w.export.id}/"),
+    "GET export download": download,
+}
+PROBES[Action.DATASET_IMPORT] = {
+    "GET imports": http("get", _project("imports/")),
+    "POST imports": import_images,
+    "GET import": http("get", lambda w, own: f"/api/projects/{w.project.id}/imports/{w.imported.id}/"),
 }
 
 SOCKET_ACTIONS = (Action.SESSION_OPEN, Action.ANNOTATION_CORRECT)

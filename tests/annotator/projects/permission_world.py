@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from annotator.adaptation.models import ReplayCheck
 from annotator.annotations.models import Annotation
+from annotator.exports.models import ExportJob, ImportJob
 from annotator.images.models import ImageAsset, ImageAssignment, ImageStatus
 from annotator.projects.models import Assignment, Invitation, LabelClass, Project, Role
 from annotator.review.models import ReviewComment
@@ -35,6 +37,8 @@ class World:
     invitation: Invitation
     replay: ReplayCheck
     comment: ReviewComment
+    export: ExportJob
+    imported: ImportJob
 
 
 def _assign(image: ImageAsset, user: User, by: User, *, done: bool = False) -> None:
@@ -98,6 +102,11 @@ def build_world(actor_role: str) -> World:
         "on_done": _object(images["done"], label_class, colleague),
     }
     comment = ReviewComment.objects.create(image=images["done"], author=admin, text="a note")
+    export = ExportJob.objects.create(project=project, created_by=admin, format="coco", state="done")
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    imported = ImportJob.objects.create(
+        project=project, created_by=admin, format="images", upload="imports/none.zip"
+    )
     invitation = Invitation.objects.create(
         project=project, role=Role.ANNOTATOR, token_digest="0" * 64, created_by=admin,
         expires_at=timezone.now() + timedelta(days=1),
@@ -106,7 +115,18 @@ def build_world(actor_role: str) -> World:
         label_class=label_class, current_version=0, candidate_version=0, objects_requested=1, max_clicks=20
     )
     return World(
-        project, actor, colleague, label_class, classes, images, objects, invitation, replay, comment
+        project,
+        actor,
+        colleague,
+        label_class,
+        classes,
+        images,
+        objects,
+        invitation,
+        replay,
+        comment,
+        export,
+        imported,
     )
 
 
