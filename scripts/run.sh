@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Migrate, create the demo user and project, and serve the app with its worker.
 # Embedded mode (no REDIS_URL): tasks run inside the web process. With REDIS_URL set, a
-# Celery worker is started beside the server and stopped with it.
+# Celery worker for clicks and one for batch work (exports, imports) are started beside the
+# server and stopped with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -12,8 +13,11 @@ BIN=.venv/bin
 if [ -n "${REDIS_URL:-}" ]; then
   "$BIN/celery" -A annotator worker --pool solo --loglevel INFO -Q "${MASKLOOP_TASK_QUEUE:-interactive}" &
   worker=$!
-  trap 'kill "$worker" 2>/dev/null || true' EXIT
-  echo "Celery worker started (pid $worker) on $REDIS_URL"
+  # Exports and imports run on a worker of their own, never on the one that answers clicks.
+  "$BIN/celery" -A annotator worker --concurrency 1 --loglevel INFO -Q "${MASKLOOP_BATCH_QUEUE:-batch}" -n "batch@%h" &
+  batch=$!
+  trap 'kill "$worker" "$batch" 2>/dev/null || true' EXIT
+  echo "Celery workers started (pids $worker, $batch: batch) on $REDIS_URL"
 else
   echo "Embedded mode: SQLite, in-memory channel layer, tasks run in the web process."
 fi
