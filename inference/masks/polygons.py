@@ -3,7 +3,8 @@
 A mask's outline is traced with sub-pixel contours at level 0.5 (scikit-image's marching
 squares) rather than OpenCV's pixel-edge contours: on small objects they lose less area
 (``benchmarks/polygon_fidelity.py``). Polygons cannot express holes: a mask with holes is
-reported (``Outline.holes``) so the caller can keep the exact RLE instead.
+reported (``Outline.holes``) so the caller can keep the exact RLE instead. Simplifying is
+OpenCV's Douglas-Peucker (C++; scikit-image's is Python and was most of an export's time).
 
 Coordinates are COCO's: x is the column, y the row, and pixel (row r, column c) covers the
 square [c, c + 1) × [r, r + 1), so its centre is (c + 0.5, r + 0.5). Rasterising goes through
@@ -40,11 +41,18 @@ def _signed_area(contour: np.ndarray) -> float:
     return float(0.5 * (np.dot(cols, np.roll(rows, -1)) - np.dot(rows, np.roll(cols, -1))))
 
 
-def trace(mask: np.ndarray, tolerance: float = 0.0) -> tuple[list[Polygon], int]:
-    """The outer boundaries of a (H, W) bool mask as COCO polygons, and its number of holes.
-    ``tolerance`` (pixels) simplifies each polygon (Douglas-Peucker); 0 keeps every vertex."""
+def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """Rows [top, bottom) and columns [left, right) of the mask's pixels (all zero when empty)."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if len(rows) == 0:
+        return 0, 0, 0, 0
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _trace_box(mask: np.ndarray, tolerance: float) -> tuple[list[np.ndarray], int]:
+    """Outer boundaries as (N, 2) (x, y) arrays in ``mask``'s own coordinates, and the holes."""
     padded = np.pad(mask.astype(np.float32), 1)
-    parts: list[Polygon] = []
+    parts: list[np.ndarray] = []
     holes = 0
     for contour in measure.find_contours(padded, 0.5, positive_orientation="high"):
         if len(contour) < 4:
@@ -53,11 +61,24 @@ def trace(mask: np.ndarray, tolerance: float = 0.0) -> tuple[list[Polygon], int]
             holes += 1
             continue
         if tolerance > 0:
-            contour = measure.approximate_polygon(contour, tolerance)
+            # Douglas-Peucker; the contour is closed (its last point is its first).
+            contour = cv2.approxPolyDP(contour.astype(np.float32), tolerance, closed=False)[:, 0, :]
         # (row, col) of the padded grid, pixel centres at integers → COCO (x, y).
-        xy = contour[:, ::-1] - 1 + 0.5
-        parts.append([round(float(v), 2) for v in xy.reshape(-1)])
+        parts.append(contour[:, ::-1] - 1 + 0.5)
     return parts, holes
+
+
+def _as_polygons(parts: list[np.ndarray], left: int, top: int) -> list[Polygon]:
+    return [[round(float(v), 2) for v in (xy + (left, top)).reshape(-1)] for xy in parts]
+
+
+def trace(mask: np.ndarray, tolerance: float = 0.0) -> tuple[list[Polygon], int]:
+    """The outer boundaries of a (H, W) bool mask as COCO polygons, and its number of holes.
+    ``tolerance`` (pixels) simplifies each polygon (Douglas-Peucker); 0 keeps every vertex.
+    Only the mask's bounding box is traced, so the cost follows the object's size."""
+    top, bottom, left, right = _box(mask)
+    parts, holes = _trace_box(mask[top:bottom, left:right], tolerance)
+    return _as_polygons(parts, left, top), holes
 
 
 def trace_pixel_edges(mask: np.ndarray) -> list[Polygon]:
@@ -82,7 +103,13 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def outline(mask: np.ndarray, tolerance: float = 0.0) -> Outline:
-    """``trace`` with the IoU its polygons keep of the mask."""
-    parts, holes = trace(mask, tolerance)
+    """``trace`` with the IoU its polygons keep of the mask (rasterised within the bounding box,
+    one pixel wider each side: an integer shift rasterises the same)."""
     height, width = mask.shape
-    return Outline(parts=parts, holes=holes, iou=iou(rasterise(parts, height, width), mask))
+    top, bottom, left, right = _box(mask)
+    top, left = max(0, top - 1), max(0, left - 1)
+    bottom, right = min(height, bottom + 1), min(width, right + 1)
+    box = mask[top:bottom, left:right]
+    parts, holes = _trace_box(box, tolerance)
+    kept = iou(rasterise([list(p.reshape(-1)) for p in parts], *box.shape), box)
+    return Outline(parts=_as_polygons(parts, left, top), holes=holes, iou=kept)

@@ -36,3 +36,19 @@ def test_coordinates_are_cocos_pixel_squares() -> None:
     xs, ys = part[0::2], part[1::2]
     assert (min(xs), max(xs), min(ys), max(ys)) == (3.0, 7.0, 2.0, 5.0)  # the pixels' outer edges
     assert np.array_equal(polygons.rasterise([part], 10, 10), mask)
+
+
+def test_objects_at_the_edges_keep_what_the_whole_image_says() -> None:
+    """Tracing works on the object's box: its polygons and IoU are the whole image's, also where
+    the object touches the image's border, and an empty mask has no polygon."""
+    rng = np.random.default_rng(3)
+    for cx, cy in ((0, 0), (63, 5), (31, 63), (40, 40)):
+        mask = disc(64, cx, cy, 9) & (rng.random((64, 64)) > 0.05)
+        shape = polygons.outline(mask, tolerance=0.25)
+        whole = polygons.iou(polygons.rasterise(shape.parts, 64, 64), mask)
+        assert shape.iou == whole
+        assert shape.parts == polygons.trace(mask, tolerance=0.25)[0]
+        xs = np.asarray([v for p in shape.parts for v in p[0::2]])
+        assert xs.min() >= 0 and xs.max() <= 64
+    empty = polygons.outline(np.zeros((8, 8), dtype=bool))
+    assert empty.parts == [] and empty.iou == 1.0
