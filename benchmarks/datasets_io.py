@@ -10,8 +10,8 @@ then, each step in a process of its own so its peak resident memory is its own:
 
 Each step runs through the services the batch worker runs (``import_from``, ``export_to``),
 ``--repeat`` times (exports on the same project; imports each into a fresh one). Memory is
-``ru_maxrss`` of the step's process, and its growth over the same process just before the step
-(Django, NumPy, Pillow and pycocotools loaded).
+the peak resident memory (VmHWM) of the step's process, and its growth over the same process
+just before the step (Django, NumPy, Pillow and pycocotools loaded).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/maskloop_bench \\
         .venv/bin/python benchmarks/datasets_io.py --images 1000 --objects 10 --repeat 3
@@ -90,6 +90,11 @@ def setup_django() -> None:
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited through exec
+    from the parent's fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -114,7 +119,8 @@ def step(args: argparse.Namespace) -> None:
             progress=lambda done, total: None,
         )  # fmt: skip
         detail = {"zip_mb": round(args.output.stat().st_size / 2**20, 1), "objects": result.get("objects")}
-        args.output.unlink()
+        if not args.keep:
+            args.output.unlink()
     else:
         project = project_create(creator=user, name=f"import {args.format} {uuid.uuid4().hex[:6]}")
         result = import_from(
@@ -155,6 +161,7 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--annotations", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep-id", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
         step(args)
@@ -193,13 +200,9 @@ def main() -> None:
                 "export", "--format", format, "--user", user, "--project", project,
                 "--output", str(work / f"{format}.zip"),
             ))  # fmt: skip
-    from annotator.exports.selection import Selection
-    from annotator.exports.services import export_to
-    from annotator.projects.models import Project
-
-    export_to(
-        project=Project.objects.get(id=project), format="maskloop", selection=Selection(),
-        path=archive, progress=lambda done, total: None,
+    run_step(
+        "export", "--format", "maskloop", "--user", user, "--project", project, "--output", str(archive),
+        "--keep",
     )  # fmt: skip
     for format, path in (("maskloop", archive), ("images", source)):
         for _ in range(args.repeat):

@@ -39,7 +39,7 @@ def _png(indices: np.ndarray, colours: list[int]) -> bytes:
     picture = Image.fromarray(indices, mode="P")
     picture.putpalette(colours)
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
+    picture.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
