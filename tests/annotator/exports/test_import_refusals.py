@@ -6,6 +6,7 @@ which and why, and the rest is imported; the same import twice adds nothing the 
 from __future__ import annotations
 
 import copy
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,27 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
     assert (again["images_added"], again["images_already_there"], again["objects_added"]) == (0, 2, 0)
     assert again["objects_already_there"] == len(data.masks)
     assert Annotation.objects.filter(project=project_setup.project).count() == len(data.masks)
+
+
+def test_images_alone_are_a_bulk_upload_with_the_same_checks(
+    project_setup: ProjectSetup, tmp_path: Path
+) -> None:
+    data = coco_dataset(tmp_path / "coco", count=3)
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(data.images.iterdir()):
+            out.write(path, f"holiday/{path.name}")
+        out.writestr("holiday/z_copy_of_photo_0.png", (data.images / "photo_0.png").read_bytes())
+        out.writestr("holiday/broken.jpg", b"\xff\xd8 not really a jpeg")
+        out.writestr("holiday/notes.txt", "not an image, and not named like one")
+    report = import_from(
+        project=project_setup.project, user=project_setup.admin, format="images", images=archive, annotations=None,
+        progress=lambda d, t: None,
+    )  # fmt: skip
+    assert (report["images_added"], report["images_already_there"], report["images_refused"]) == (3, 1, 1)
+    assert [entry["image"] for entry in report["refused"]] == ["holiday/broken.jpg"]
+    names = set(
+        ImageAsset.objects.filter(project=project_setup.project).values_list("original_name", flat=True)
+    )
+    assert names == {"photo_0.png", "photo_1.png", "photo_2.png"}
+    assert not Annotation.objects.filter(project=project_setup.project).exists()
