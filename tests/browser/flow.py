@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.test import override_settings
 
+from annotator.celery import app as celery_app
 from tests.browser.live_server import live_asgi_server
 from tests.factories import PASSWORD
 from tests.worker_process import celery_worker
@@ -45,10 +47,13 @@ def run_flow(script: str, **env: str) -> dict[str, Any]:
 
 
 def run_served_flow(script: str, user: str, project_id: int, **extra: object) -> dict[str, Any]:
-    """Serve the app as the set-up runs it (with a Celery worker process where Redis is there),
-    and run ``script`` against it as ``user`` on the project (``page_env``)."""
+    """Serve the app as the set-up runs it (with a Celery worker process where Redis is there,
+    serving the batch queue too), and run ``script`` against it as ``user`` on the project
+    (``page_env``)."""
     with ExitStack() as stack:
         if settings.REDIS_URL:
             stack.enter_context(celery_worker())  # the real worker path
+            queue = celery_app.conf.task_default_queue
+            stack.enter_context(override_settings(MASKLOOP_BATCH_QUEUE=queue))
         base_url = stack.enter_context(live_asgi_server())
         return run_flow(script, **page_env(base_url, user, project_id, **extra))

@@ -144,9 +144,13 @@ def test_images_alone_are_a_bulk_upload_with_the_same_checks(
         out.writestr("holiday/broken.jpg", b"\xff\xd8 not really a jpeg")
         out.writestr("holiday/notes.txt", "not an image, and not named like one")
     report = import_from(
-        project=project_setup.project, user=project_setup.admin, format="images", images=archive, annotations=None,
+        project=project_setup.project,
+        user=project_setup.admin,
+        format="images",
+        images=archive,
+        annotations=None,
         progress=lambda d, t: None,
-    )  # fmt: skip
+    )
     assert (report["images_added"], report["images_already_there"], report["images_refused"]) == (3, 1, 1)
     assert [entry["image"] for entry in report["refused"]] == ["holiday/broken.jpg"]
     names = set(
