@@ -19,7 +19,7 @@ from annotator.exports.selection import Selection
 from annotator.exports.services import export_to
 from annotator.images.models import ImageAsset, ImageStatusChange
 from annotator.images.status import image_finish
-from annotator.projects.models import LabelClass
+from annotator.projects.models import LabelClass, Project
 from annotator.review.models import ObjectReview, ReviewComment, ReviewRound
 from annotator.review.services import comment_add, object_verdict, review_finish
 from tests.conftest import ProjectSetup
@@ -90,22 +90,28 @@ def snapshot(project_id: int) -> dict[str, Any]:
     }
 
 
+def archive_of(project: Project, path: Path) -> dict[str, Any]:
+    """Export ``project`` as a Maskloop archive at ``path``; returns the export's report."""
+    return export_to(
+        project=project, format="maskloop", selection=Selection(), path=path, progress=lambda d, t: None
+    )
+
+
+def restore(project: Project, archive: Path) -> dict[str, Any]:
+    """Import ``archive`` into ``project`` as its creator; returns the import's report."""
+    return import_from(
+        project=project, user=project.created_by, format="maskloop", images=archive, annotations=None,
+        progress=lambda d, t: None,
+    )  # fmt: skip
+
+
 def test_an_archive_restores_the_project_without_loss(project_setup: ProjectSetup, tmp_path: Path) -> None:
     a_project_with_history(project_setup)
     archive = tmp_path / "project.zip"
-    report = export_to(
-        project=project_setup.project,
-        format="maskloop",
-        selection=Selection(),
-        path=archive,
-        progress=lambda d, t: None,
-    )
+    report = archive_of(project_setup.project, archive)
     assert report["images"] == 2 and report["objects"] == 3
     elsewhere = ProjectFactory()
-    restored = import_from(
-        project=elsewhere, user=elsewhere.created_by, format="maskloop", images=archive, annotations=None,
-        progress=lambda d, t: None,
-    )  # fmt: skip
+    restored = restore(elsewhere, archive)
     assert restored["images_added"] == 2 and restored["objects_added"] == 3 and restored["refused"] == []
     before, after = snapshot(project_setup.project.id), snapshot(elsewhere.id)
     assert after["classes"] == sorted([*before["classes"]])
@@ -120,24 +126,11 @@ def test_people_the_site_does_not_know_stay_named_and_cannot_log_in(
     image, _ = upload_scene(project_setup.project, project_setup.admin)
     save_object(image, project_setup.label_class, UserFactory(username="visiting-annotator"))
     archive = tmp_path / "project.zip"
-    export_to(
-        project=project_setup.project,
-        format="maskloop",
-        selection=Selection(),
-        path=archive,
-        progress=lambda d, t: None,
-    )
+    archive_of(project_setup.project, archive)
     # Elsewhere, nobody is called that: the account here is renamed.
     get_user_model().objects.filter(username="visiting-annotator").update(username="someone-else")
     elsewhere = ProjectFactory()
-    import_from(
-        project=elsewhere,
-        user=elsewhere.created_by,
-        format="maskloop",
-        images=archive,
-        annotations=None,
-        progress=lambda d, t: None,
-    )
+    restore(elsewhere, archive)
     author = Annotation.objects.get(project=elsewhere).author
     assert (
         author.username == "visiting-annotator" and not author.is_active and not author.has_usable_password()
@@ -147,13 +140,7 @@ def test_people_the_site_does_not_know_stay_named_and_cannot_log_in(
 def test_a_restore_that_cannot_be_whole_writes_nothing(project_setup: ProjectSetup, tmp_path: Path) -> None:
     a_project_with_history(project_setup)
     archive = tmp_path / "project.zip"
-    export_to(
-        project=project_setup.project,
-        format="maskloop",
-        selection=Selection(),
-        path=archive,
-        progress=lambda d, t: None,
-    )
+    archive_of(project_setup.project, archive)
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(archive) as source, zipfile.ZipFile(broken, "w") as target:
         names = source.namelist()
@@ -163,14 +150,7 @@ def test_a_restore_that_cannot_be_whole_writes_nothing(project_setup: ProjectSet
                 target.writestr(name, source.read(name))
     elsewhere = ProjectFactory()
     with pytest.raises(InvalidInput, match="scene2.png: its file is not in the images given") as refused:
-        import_from(
-            project=elsewhere,
-            user=elsewhere.created_by,
-            format="maskloop",
-            images=broken,
-            annotations=None,
-            progress=lambda d, t: None,
-        )
+        restore(elsewhere, broken)
     assert refused.value.code == "archive_refused"
     assert not ImageAsset.all_objects.filter(project=elsewhere).exists()
     assert not LabelClass.all_objects.filter(project=elsewhere).exists()
