@@ -1,5 +1,6 @@
 """The data page in headless Chromium: an admin imports a COCO zip (images and instances JSON),
-exports the project as COCO and downloads the zip; the download holds every object."""
+exports the project as COCO and downloads the zip; the download holds every object; an export
+of the images selected on the project page holds only theirs."""
 
 from __future__ import annotations
 
@@ -44,3 +45,8 @@ def test_an_admin_imports_and_exports_a_dataset_from_the_page(
     exported = sorted(coco.annToMask(a).astype(bool).tobytes() for a in coco.dataset["annotations"])
     assert exported == sorted(m.tobytes() for m in data.masks.values())
     assert result["downloaded"] == (tmp_path / "export.zip").stat().st_size > 0
+    # "Export selected" on the project page: only the first image (in upload order) and its objects.
+    first = data.document["images"][0]["id"]
+    on_first = sum(1 for a in data.document["annotations"] if a["image_id"] == first)
+    assert "Only the 1 image selected on the project page" in result["chosenNote"]
+    assert result["chosenReport"].startswith(f"1 image, {on_first} objects")

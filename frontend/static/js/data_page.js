@@ -1,5 +1,6 @@
 // The data page: ask for exports and imports, follow them while they run, download exports.
-import { apiGet, apiPost, el, uploadForm } from "./api.js";
+import { apiGet, apiPost, counted, el, uploadForm } from "./api.js";
+import { chosenExportImages, forgetExportImages } from "./export_choice.js";
 
 const page = document.getElementById("data-page");
 const base = `/api/projects/${page.dataset.projectId}`;
@@ -18,7 +19,7 @@ function exportReport(job) {
   if (!r.images && r.images !== 0) return "";
   const notes = r.noted ? ` · ${r.noted} note(s): ${r.notes.slice(0, 3).map((n) => n.message).join("; ")}` : "";
   const iou = r.polygon_iou ? ` · polygons keep IoU ${r.polygon_iou.mean} (worst ${r.polygon_iou.worst})` : "";
-  return `${r.images} images, ${r.objects} objects${iou}${notes}`;
+  return `${counted(r.images, "image")}, ${counted(r.objects, "object")}${iou}${notes}`;
 }
 
 function importReport(job) {
@@ -46,6 +47,19 @@ async function refresh() {
   if ([...exports, ...imports].some(running)) setTimeout(refresh, 1000);
 }
 
+// Images chosen on the project page ("Export selected"), until the user lets them go.
+let chosen = new URLSearchParams(window.location.search).has("selected") ? chosenExportImages(page.dataset.projectId) : null;
+const chosenNote = document.getElementById("export-chosen");
+if (chosen) {
+  chosenNote.querySelector("span").textContent = `Only the ${counted(chosen.length, "image")} selected on the project page.`;
+  chosenNote.hidden = false;
+}
+document.getElementById("export-every-image").addEventListener("click", () => {
+  chosen = null;
+  forgetExportImages(page.dataset.projectId);
+  chosenNote.hidden = true;
+});
+
 const exportForm = document.getElementById("export-form");
 exportForm.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -57,6 +71,7 @@ exportForm.addEventListener("submit", async (event) => {
       format: data.get("format"),
       statuses: data.getAll("statuses"),
       classes: data.getAll("classes").map(Number),
+      images: chosen || [],
       val_fraction: Number(data.get("val_fraction")),
       seed: Number(data.get("seed")),
     });

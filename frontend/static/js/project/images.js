@@ -1,6 +1,7 @@
 // The image list: paged on the server, filtered and sorted; selection for assigning, taking
 // back and deleting; uploads.
 import { apiGet, apiGetAll, apiPost, el, uploadFile } from "../api.js";
+import { rememberExportImages } from "../export_choice.js";
 
 const PAGE_SIZE = 50;
 
@@ -16,7 +17,7 @@ export class ImageTable {
     this.prev = document.getElementById("page-prev");
     this.next = document.getElementById("page-next");
     this.bulkStatus = document.getElementById("bulk-status");
-    this.selectable = project.can.assign || project.can.delete;
+    this.selectable = project.can.assign || project.can.delete || project.can.export;
     this.filters.addEventListener("change", () => this.goTo(1));
     this.filters.addEventListener("submit", (event) => { event.preventDefault(); this.goTo(1); });
     this.prev.addEventListener("click", () => this.goTo(this.page - 1));
@@ -167,6 +168,14 @@ export class ImageTable {
       const { assigned } = await apiPost(`${base}/assignments/`, body);
       return `${assigned.length} unassigned image(s) given to ${memberName()}.`;
     }));
+    on("export-selected", () => {
+      try {
+        rememberExportImages(this.project.id, need("export"));
+        window.location.assign(`/projects/${this.project.id}/data/?selected=1`);
+      } catch (e) {
+        this.bulkStatus.textContent = e.message;
+      }
+    });
     on("delete-selected", () => this.bulk("deleting", async () => {
       const images = need("delete");
       if (!window.confirm(`Delete ${images.length} image(s) with their objects? An admin can bring them back.`)) return "Nothing deleted.";

@@ -15,6 +15,7 @@ const project = {
     classes: Boolean(page.dataset.canClasses),
     progress: Boolean(page.dataset.canProgress),
     review: Boolean(page.dataset.canReview),
+    export: Boolean(page.dataset.canExport),
   },
 };
 
