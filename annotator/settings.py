@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "annotator.adaptation",
     "annotator.review",
     "annotator.exports",
+    "annotator.analytics",
     "annotator.pages",
 ]
 
@@ -197,6 +198,11 @@ MASKLOOP_OBJECT_LOCK_SECONDS = env.int("MASKLOOP_OBJECT_LOCK_SECONDS", default=6
 # Exports: an object whose polygons would keep less of its mask (IoU) keeps its exact RLE in the
 # COCO polygons export, and is listed in the export's report.
 MASKLOOP_EXPORT_POLYGON_MIN_IOU = env.float("MASKLOOP_EXPORT_POLYGON_MIN_IOU", default=0.99)
+# Analytics: a gap between two events of a session longer than this is idle time, left out of
+# the object's active time; an open session whose last event is older than this counts as
+# abandoned when rows are backfilled (``manage.py analytics_backfill``).
+MASKLOOP_ANALYTICS_IDLE_SECONDS = env.float("MASKLOOP_ANALYTICS_IDLE_SECONDS", default=60.0)
+MASKLOOP_ANALYTICS_ABANDONED_AFTER_MINUTES = env.int("MASKLOOP_ANALYTICS_ABANDONED_AFTER_MINUTES", default=30)
 
 # Images: formats accepted on upload and the pixel limit, checked from the header before decoding.
 MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", default=["JPEG", "PNG", "WEBP"])

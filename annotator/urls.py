@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("annotator.adaptation.urls")),
     path("api/", include("annotator.review.urls")),
     path("api/", include("annotator.exports.urls")),
+    path("api/", include("annotator.analytics.urls")),
     path("", include("annotator.pages.urls")),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from annotator.annotations import locks
 from annotator.annotations.models import Annotation, AnnotationRevision, RevisionKind
+from annotator.annotations.signals import revision_saved
 from annotator.common.errors import Conflict, InvalidInput, NotFound
 from annotator.images.models import ImageAsset
 from annotator.images.status import image_object_saved
@@ -43,7 +44,7 @@ def _revise(
     if annotation.pk is not None:
         annotation.revision += 1
     annotation.save()
-    return AnnotationRevision.objects.create(
+    revision = AnnotationRevision.objects.create(
         annotation=annotation,
         number=annotation.revision,
         kind=kind,
@@ -55,6 +56,8 @@ def _revise(
         session=session,
         reverted_to=reverted_to,
     )
+    revision_saved.send(sender=Annotation, annotation=annotation)
+    return revision
 
 
 def _locked_row(annotation_id: int) -> Annotation:

@@ -68,8 +68,8 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         for session_id in sessions:
             await self.channel_layer.group_discard(relay.session_group(session_id), self.channel_name)
         await asyncio.gather(*getattr(self, "dispatching", ()), return_exceptions=True)
-        if sessions:  # objects this page was correcting are free again (it takes them back on reopening)
-            await database_sync_to_async(locks.lock_release_all)(session_ids=sessions)
+        if sessions:
+            await database_sync_to_async(_left)(sessions)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -276,3 +276,10 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 if key in content and isinstance(content[key], (str, int)):
                     frame[key] = content[key]
         return frame
+
+
+def _left(session_ids: list[int]) -> None:
+    """The page left its sessions: objects it was correcting are free again (it takes them back
+    on reopening), and the ones still open are said to be left."""
+    locks.lock_release_all(session_ids=session_ids)
+    services.sessions_leave(session_ids=session_ids)

@@ -22,6 +22,7 @@ from annotator.interactions.models import (
 )
 from annotator.interactions.selectors import history_of, session_history
 from annotator.interactions.session_cache import LiveState, SessionCache
+from annotator.interactions.signals import session_ended, sessions_left
 from annotator.interactions.steps import Notify, apply_event, empty_mask
 from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass
@@ -155,6 +156,8 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
                 notify(frame)
             sent = True
         step_queries.events_mark_applied(log.pending, applied_at=timezone.now(), worker=worker)
+        if session.state != SessionState.OPEN:
+            session_ended.send(sender=InteractionSession, session=session, events=log.pending)
     if session.state == SessionState.OPEN:
         live_sessions.put(session.id, log.pending[-1].id, state)
     else:
@@ -227,3 +230,12 @@ def _live_state(session: InteractionSession, log: _Log) -> LiveState:
     if mask is None:
         return LiveState(history=history, mask=empty_mask(image), image=image)
     return LiveState(history=history, mask=rle.decode(mask), image=image)
+
+
+def sessions_leave(*, session_ids: list[int]) -> None:
+    """The page working on these sessions left: the apps above learn which of them are still
+    open (left without an accept, unless the page comes back to them)."""
+    found = InteractionSession.objects.filter(id__in=session_ids, state=SessionState.OPEN)
+    still_open = list(found.values_list("id", flat=True))
+    if still_open:
+        sessions_left.send(sender=InteractionSession, session_ids=still_open)

@@ -266,7 +266,7 @@ def _apply_accept(
     session.label_class = label_class
     session.save(update_fields=["state", "label_class", "updated_at"])
     event.status = EventStatus.APPLIED
-    event.result = {"annotation_id": annotation.id}
+    event.result = {"annotation_id": annotation.id, "revision": annotation.revision}
     return {
         "type": "accepted",
         "session_id": session.id,

@@ -24,6 +24,9 @@ class Project(models.Model):
     assignment = models.CharField(max_length=16, choices=Assignment.choices, default=Assignment.OPEN)
     # Whether annotators may correct each other's objects (managers, admins and reviewers may).
     annotators_correct_others = models.BooleanField(default=False)
+    # Analytics count an accepted object that took more than this many model interactions
+    # (clicks, boxes, scribbles) as a failure (the seeds' FR_20).
+    noc_limit = models.PositiveSmallIntegerField(default=20)
     # Archived projects are read-only and listed apart; their admin can bring them back.
     archived_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -47,6 +47,7 @@ class Action(StrEnum):
     ANNOTATION_TRASH = "annotation.trash"
     DATASET_EXPORT = "dataset.export"
     DATASET_IMPORT = "dataset.import"
+    ANALYTICS_VIEW = "analytics.view"
 
 
 ALL = frozenset(Role)
@@ -57,6 +58,7 @@ NOBODY: frozenset[Role] = frozenset()
 
 IMAGE_OWN = "the image is assigned to the user (every image, in an open project)"
 OBJECT_OWN = "the user made the object"
+FIGURES_OWN = "the figures are of the user's own work"
 CORRECT_OWN = "the user made the object, or the project lets annotators correct each other's objects"
 
 
@@ -148,6 +150,14 @@ RULES: dict[Action, Rule] = {
     ),
     Action.DATASET_IMPORT: _rule(
         "import images and objects (COCO, archive, images); see the imports", SETUP, writes=True
+    ),
+    Action.ANALYTICS_VIEW: Rule(
+        "see the analytics: interactions, time and failures per object, class, annotator and day; "
+        "whether the model is learning; service health",
+        ALL,
+        SETUP,
+        writes=False,
+        owner=FIGURES_OWN,
     ),
 }
 

@@ -55,6 +55,8 @@ WHERE: dict[Action, str] = {
     Action.DATASET_EXPORT: "`GET` / `POST projects/<id>/exports/`, `GET projects/<id>/exports/<id>/`, "
     "`.../download/`",
     Action.DATASET_IMPORT: "`GET` / `POST projects/<id>/imports/`, `GET projects/<id>/imports/<id>/`",
+    Action.ANALYTICS_VIEW: "`GET projects/<id>/analytics/objects/`, `summary/`, `noc/`, `learning/`, "
+    "`health/`; the analytics page",
 }
 
 

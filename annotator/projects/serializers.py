@@ -41,6 +41,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "pipeline",
             "assignment",
             "annotators_correct_others",
+            "noc_limit",
             "archived_at",
             "created_at",
             "label_classes",
@@ -76,6 +77,10 @@ class ProjectUpdateSerializer(serializers.Serializer[None]):
     pipeline = serializers.ChoiceField(choices=available_pipelines(), required=False)
     assignment = serializers.ChoiceField(choices=Assignment.choices, required=False)
     annotators_correct_others = serializers.BooleanField(required=False)
+    noc_limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000,
+        help_text="an accepted object that took more model interactions counts as a failure",
+    )  # fmt: skip
 
     def validate(self, attrs: dict[str, str]) -> dict[str, str]:
         if not attrs:

@@ -57,9 +57,11 @@ def project_configure(
     pipeline: str | None = None,
     assignment: str | None = None,
     annotators_correct_others: bool | None = None,
+    noc_limit: int | None = None,
 ) -> Project:
     """Change the project's name, description, engine, pipeline, how it hands out images, or
-    whether annotators may correct each other's objects (open sessions keep their engine and
+    whether annotators may correct each other's objects, or the model interactions above which
+    analytics count an object as a failure (open sessions keep their engine and
     pipeline; switching to open or back keeps every assignment)."""
     fields = []
     if name is not None:
@@ -84,6 +86,11 @@ def project_configure(
     if annotators_correct_others is not None:
         project.annotators_correct_others = annotators_correct_others
         fields.append("annotators_correct_others")
+    if noc_limit is not None:
+        if not 1 <= noc_limit <= 1000:
+            raise InvalidInput("The click limit is between 1 and 1000.", code="invalid_noc_limit")
+        project.noc_limit = noc_limit
+        fields.append("noc_limit")
     if fields:
         project.save(update_fields=fields)
     return project

@@ -18,6 +18,7 @@ from annotator.images.models import ImageAsset, ImageStatus
 from annotator.images.status import image_review
 from annotator.review.models import ObjectReview, ReviewComment, ReviewRound, Verdict
 from annotator.review.selectors import latest_verdicts
+from annotator.review.signals import verdict_given
 
 
 def _locked_done(image: ImageAsset) -> ImageAsset:
@@ -48,6 +49,7 @@ def object_verdict(
     review = ObjectReview.objects.create(
         annotation=annotation, image=image, revision=annotation.revision, verdict=verdict, reviewer=reviewer
     )
+    verdict_given.send(sender=ObjectReview, review=review)
     if comment.strip():
         comment_add(image=image, author=reviewer, text=comment, annotation=annotation, x=x, y=y)
     return review

@@ -64,6 +64,7 @@ def write(w: ExportWriter) -> None:
             "pipeline": project.pipeline,
             "assignment": project.assignment,
             "annotators_correct_others": project.annotators_correct_others,
+            "noc_limit": project.noc_limit,
         },
         "classes": [
             {"id": c.id, "name": c.name, "colour": c.colour, "deleted": c.deleted_at is not None}

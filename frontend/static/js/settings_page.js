@@ -15,6 +15,7 @@ form?.addEventListener("submit", async (event) => {
   try {
     const settings = Object.fromEntries(data.entries());
     settings.annotators_correct_others = form.elements.annotators_correct_others.checked;
+    settings.noc_limit = Number(settings.noc_limit);
     await apiPatch(`${base}/`, settings);
     status.textContent = "saved";
   } catch (e) {

@@ -351,4 +351,20 @@ PROBES[Action.DATASET_IMPORT] = {
     "GET import": http("get", lambda w, own: f"/api/projects/{w.project.id}/imports/{w.imported.id}/"),
 }
 
+
+def _figures(path: str) -> Url:
+    """An analytics endpoint for the actor's own figures, or for their colleague's."""
+
+    def url(world: World, own: bool) -> str:
+        whose = world.actor if own else world.colleague
+        return f"/api/projects/{world.project.id}/analytics/{path}?annotator={whose.pk if whose else 0}"
+
+    return url
+
+
+PROBES[Action.ANALYTICS_VIEW] = {
+    f"GET analytics {path}": http("get", _figures(f"{path}/"))
+    for path in ("objects", "summary", "noc", "learning", "health")
+}
+
 SOCKET_ACTIONS = (Action.SESSION_OPEN, Action.ANNOTATION_CORRECT)
