@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -56,7 +57,7 @@ def _labels(project: Project, by: str, keys: list[Any]) -> dict[Any, str]:
         return dict(LabelClass.all_objects.filter(project=project, id__in=keys).values_list("id", "name"))
     if by == "annotator":
         return dict(get_user_model().objects.filter(id__in=keys).values_list("id", "username"))
-    return {key: key.isoformat() if hasattr(key, "isoformat") else str(key) for key in keys}
+    return {key: str(_as_key(key)) for key in keys}
 
 
 def _medians(rows: QuerySet[ObjectRecord], key: Any) -> dict[Any, float | None]:
@@ -143,9 +144,16 @@ def totals(*, project: Project, filters: Filters) -> dict[str, Any]:
     return {**_figures(figures, "all", median, "all"), "noc_limit": limit}
 
 
+def _as_key(key: Any) -> Any:
+    """A group's key as JSON has it: a day for days and weeks (a week by its Monday)."""
+    if isinstance(key, datetime):
+        key = key.date()
+    return key.isoformat() if isinstance(key, date) else key
+
+
 def _figures(g: dict[str, Any], name: str, median: float | None, key: Any) -> dict[str, Any]:
     return {
-        "key": key.isoformat() if hasattr(key, "isoformat") else key,
+        "key": _as_key(key),
         "name": name,
         "objects": g["objects"],
         "accepted": g["accepted"],
@@ -290,7 +298,7 @@ def health(*, project: Project, filters: Filters, by: str) -> list[dict[str, Any
     def figures(key: Any, measures: dict[str, dict[int, int]]) -> dict[str, Any]:
         rtt, engine = measures[Measure.ROUND_TRIP], measures[Measure.ENGINE]
         return {
-            "key": key.isoformat() if hasattr(key, "isoformat") else key,
+            "key": _as_key(key),
             "interactions": sum(rtt.values()),
             "rtt_p50_ms": percentile(rtt, 0.50),
             "rtt_p95_ms": percentile(rtt, 0.95),

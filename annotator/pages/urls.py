@@ -26,5 +26,6 @@ urlpatterns = [
     path(f"{PROJECT}settings/", views.project_settings, name="project_settings"),
     path(f"{PROJECT}data/", views.data, name="data"),
     path(f"{PROJECT}adaptation/", views.adaptation, name="adaptation"),
+    path(f"{PROJECT}analytics/", views.analytics, name="analytics"),
     path(f"{PROJECT}images/<int:image_id>/annotate/", views.annotate, name="annotate"),
 ]

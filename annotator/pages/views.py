@@ -27,12 +27,15 @@ def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 def _project_context(membership: Membership, **extra: Any) -> dict[str, Any]:
     """What every page of a project shows: the project, the user's role, what that role may
-    do (``can.<action>`` for the tabs and buttons), the engine in use."""
+    do (``can.<action>`` on anyone's targets, ``may.<action>`` on its own, for the tabs and
+    buttons), the engine in use."""
     role = membership.role
     return {
         "project": membership.project,
         "role": role,
         "can": {action.name.lower(): allowed(role, action, own=False) for action in Action},
+        # What the role may do on its own targets (its own images, objects, figures).
+        "may": {action.name.lower(): allowed(role, action, own=True) for action in Action},
         "engine": engine_in_use(membership.project.engine),
         "assignment_modes": Assignment.choices,
         **extra,
@@ -130,3 +133,11 @@ def annotate(request: HttpRequest, project_id: int, image_id: int) -> HttpRespon
 def adaptation(request: HttpRequest, project_id: int) -> HttpResponse:
     """Online adaptation of the project's classes: variant, versions, rollback, replay checks."""
     return _project_page(request, project_id, Action.ADAPTATION_VIEW, "adaptation.html")
+
+
+@login_required
+@ensure_csrf_cookie
+def analytics(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Clicks, time and failures per class and annotator, whether the model is learning, and
+    service health (a member who sees only their own figures gets those)."""
+    return _project_page(request, project_id, Action.ANALYTICS_VIEW, "analytics.html")
