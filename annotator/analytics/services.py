@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from annotator.adaptation.models import ClassDecoder
 from annotator.adaptation.selectors import project_adaptation
+from annotator.analytics import row_queries
 from annotator.analytics.figures import APPLIED, Figures, LoggedEvent, session_figures, worked
 from annotator.analytics.histograms import bucket_of
 from annotator.analytics.models import LatencyBucket, Measure, ObjectRecord, Outcome, WorkKind
@@ -29,10 +30,6 @@ from annotator.interactions.models import InteractionEvent, InteractionSession, 
 from annotator.projects.engines import SAM_PREFIX
 from annotator.review.models import ObjectReview
 
-EVENT_FIELDS = ("id", "session_id", "kind", "status", "created_at", "applied_at", "engine_ms", "applied_by")
-UPDATED = [
-    f.name for f in ObjectRecord._meta.concrete_fields if f.name not in ("session",)
-]  # every column but the key
 BATCH = 500
 
 
@@ -47,31 +44,12 @@ class Saved:
     review: str = ""
 
 
-def _logged(values: dict[str, object]) -> LoggedEvent:
-    return LoggedEvent(
-        id=int(values["id"]),  # type: ignore[call-overload]
-        kind=str(values["kind"]),
-        status=str(values["status"]),
-        created_at=values["created_at"],  # type: ignore[arg-type]
-        applied_at=values["applied_at"],  # type: ignore[arg-type]
-        engine_ms=values["engine_ms"],  # type: ignore[arg-type]
-        applied_by=str(values["applied_by"] or ""),
-    )
-
-
-def _logs(session_ids: Sequence[int]) -> dict[int, list[LoggedEvent]]:
-    logs: dict[int, list[LoggedEvent]] = {session_id: [] for session_id in session_ids}
-    for values in (
-        InteractionEvent.objects.filter(session_id__in=session_ids).order_by("id").values(*EVENT_FIELDS)
-    ):
-        logs[int(values["session_id"])].append(_logged(values))
-    return logs
-
-
 def _decoder_versions(sessions: Iterable[InteractionSession]) -> dict[int, int | None]:
     """The class decoder's version now, for each session on SAM in a project that adapts it."""
     versions: dict[int, int | None] = {}
     sam = [s for s in sessions if s.engine.startswith(SAM_PREFIX)]
+    if not sam:
+        return versions
     adapting = {p: project_adaptation(project_id=p)["enabled"] for p in {s.project_id for s in sam}}
     classes = {s.label_class_id for s in sam if adapting[s.project_id]}
     heads = dict(
@@ -110,18 +88,12 @@ def _row(
     return row, figures
 
 
-def _store(rows: list[tuple[ObjectRecord, Figures]]) -> None:
-    """Upsert the rows and count their interactions' times not counted yet."""
+def _store(rows: list[tuple[ObjectRecord, Figures]], counted: dict[int, int]) -> None:
+    """Upsert the rows and count their interactions' times not counted yet (``counted``: the
+    last event each session's row counted before)."""
     if not rows:
         return
-    counted = dict(
-        ObjectRecord.objects.filter(session_id__in=[r.session_id for r, _ in rows]).values_list(
-            "session_id", "timed_through"
-        )
-    )
-    ObjectRecord.objects.bulk_create(
-        [row for row, _ in rows], update_conflicts=True, unique_fields=["session"], update_fields=UPDATED
-    )
+    row_queries.rows_upsert([row for row, _ in rows])
     buckets: dict[tuple[int, object, str, str, int], int] = {}
     for row, figures in rows:
         for timing in figures.timings:
@@ -162,10 +134,11 @@ def record_ended(*, session: InteractionSession, events: Sequence[InteractionEve
     saved = None
     if accept is not None and accept.result:
         saved = Saved(int(accept.result["annotation_id"]), int(accept.result["revision"]))
-    log = _logs([session.id])[session.id]
+    logs, counted = row_queries.session_logs([session.id])
+    log = logs[session.id]
     if saved is None and not worked(log):
         return
-    _store([_row(session, log, saved, _decoder_versions([session]).get(session.id))])
+    _store([_row(session, log, saved, _decoder_versions([session]).get(session.id))], counted)
 
 
 def record_left(*, session_ids: Sequence[int]) -> None:
@@ -176,10 +149,11 @@ def record_left(*, session_ids: Sequence[int]) -> None:
 
 
 def _record_abandoned(sessions: list[InteractionSession]) -> None:
-    logs = _logs([s.id for s in sessions])
+    logs, counted = row_queries.session_logs([s.id for s in sessions])
     versions = _decoder_versions(sessions)
     with transaction.atomic():
-        _store([_row(s, logs[s.id], None, versions.get(s.id)) for s in sessions if worked(logs[s.id])])
+        rows = [_row(s, logs[s.id], None, versions.get(s.id)) for s in sessions if worked(logs[s.id])]
+        _store(rows, counted)
 
 
 def _saved_by(sessions: list[InteractionSession]) -> dict[int, Saved]:
@@ -231,7 +205,7 @@ def records_backfill(*, project_id: int | None = None, now: datetime | None = No
     ids = list(sessions.order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         batch = list(InteractionSession.objects.filter(id__in=ids[start : start + BATCH]).order_by("id"))
-        logs = _logs([s.id for s in batch])
+        logs, counted = row_queries.session_logs([s.id for s in batch])
         versions = _decoder_versions(batch)
         saved = _saved_by([s for s in batch if s.state == SessionState.ACCEPTED])
         rows = [
@@ -240,7 +214,7 @@ def records_backfill(*, project_id: int | None = None, now: datetime | None = No
             if s.id in saved or worked(logs[s.id])
         ]
         with transaction.atomic():
-            _store(rows)
+            _store(rows, counted)
         written += len(rows)
     return written
 
