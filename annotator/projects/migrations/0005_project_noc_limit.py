@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0004_annotators_correct_others'),
+        ("projects", "0004_annotators_correct_others"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='noc_limit',
+            model_name="project",
+            name="noc_limit",
             field=models.PositiveSmallIntegerField(default=20),
         ),
     ]
