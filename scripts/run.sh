@@ -9,6 +9,8 @@ BIN=.venv/bin
 
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo
+# Analytics rows for sessions that ended before analytics existed, or while the app was down.
+"$BIN/python" manage.py analytics_backfill
 
 if [ -n "${REDIS_URL:-}" ]; then
   "$BIN/celery" -A annotator worker --pool solo --loglevel INFO -Q "${MASKLOOP_TASK_QUEUE:-interactive}" &
