@@ -5,26 +5,44 @@ Celery tasks run in-process. ``DATABASE_URL`` and ``REDIS_URL`` switch to Postgr
 channels_redis and a real Celery worker. Every variable is listed in docker/.env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from annotator.secret_key import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-_DEV_SECRET = "maskloop-embedded-development-key-not-for-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
+# Off unless asked for: a 500 with DEBUG on shows settings and tracebacks to whoever caused it.
+# ``make run`` (scripts/run.sh) asks for it; a server never should.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+VAR_DIR = Path(env.str("MASKLOOP_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# DJANGO_SECRET_KEY signs sessions and CSRF tokens; a deployment sets it (every web process the
+# same). Without it, a random key is made once and kept in the var folder, so a single-machine
+# install never runs on a key that anyone else knows. Keys that were ever public are refused.
+SECRET_KEY = secret_key(env.str("DJANGO_SECRET_KEY", default=""), VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-VAR_DIR = Path(env.str("MASKLOOP_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Behind a TLS-terminating proxy (docker/nginx): trust its X-Forwarded-Proto, redirect plain
+# HTTP, send HSTS, keep cookies to HTTPS. On by default whenever DEBUG is off.
+MASKLOOP_TLS = env.bool("MASKLOOP_TLS", default=not DEBUG)
+if MASKLOOP_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("MASKLOOP_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("MASKLOOP_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("MASKLOOP_HSTS_PRELOAD", default=True)
 
 INSTALLED_APPS = [
     "daphne",
@@ -38,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "axes",
     "annotator.projects",
     "annotator.images",
     "annotator.interactions",
@@ -58,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -97,8 +117,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login protection (django-axes), on the login page and the token endpoint alike: after
+# MASKLOOP_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# refused (429) for MASKLOOP_LOGIN_LOCKOUT_MINUTES; an admin sees and lifts lockouts on /users/.
+# Username and address together, so a stranger cannot lock a colleague out from elsewhere and
+# an office behind one address is not locked out by one person's typos.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MASKLOOP_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MASKLOOP_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotator.projects.login_guard.lockout_response"
+AXES_VERBOSE = False
+# Behind the TLS proxy the client's address is the one it adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = 1 if MASKLOOP_TLS else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if MASKLOOP_TLS else ["REMOTE_ADDR"]
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects"
@@ -195,9 +239,26 @@ MASKLOOP_PAGE_RESYNC_MS = env.int("MASKLOOP_PAGE_RESYNC_MS", default=15000)
 # third of it); nobody else corrects the object meanwhile.
 MASKLOOP_OBJECT_LOCK_SECONDS = env.int("MASKLOOP_OBJECT_LOCK_SECONDS", default=60)
 
+# What one annotation page's socket may send (annotator/interactions/frame_limits.py): the largest
+# frame (bytes), frames at once and then a second (a token bucket), points in a scribble or stroke.
+MASKLOOP_SOCKET_MAX_FRAME_BYTES = env.int("MASKLOOP_SOCKET_MAX_FRAME_BYTES", default=256 * 1024)
+MASKLOOP_SOCKET_BURST = env.int("MASKLOOP_SOCKET_BURST", default=60)
+MASKLOOP_SOCKET_RATE = env.float("MASKLOOP_SOCKET_RATE", default=20.0)
+MASKLOOP_SOCKET_STROKE_POINTS = env.int("MASKLOOP_SOCKET_STROKE_POINTS", default=2000)
+if min(MASKLOOP_SOCKET_MAX_FRAME_BYTES, MASKLOOP_SOCKET_BURST, MASKLOOP_SOCKET_STROKE_POINTS) < 1 or not (
+    MASKLOOP_SOCKET_RATE > 0
+):
+    raise ImproperlyConfigured("MASKLOOP_SOCKET_* limits must be positive")
+
 # Exports: an object whose polygons would keep less of its mask (IoU) keeps its exact RLE in the
 # COCO polygons export, and is listed in the export's report.
 MASKLOOP_EXPORT_POLYGON_MIN_IOU = env.float("MASKLOOP_EXPORT_POLYGON_MIN_IOU", default=0.99)
+# Mattes are computed once per object revision on the batch queue, never in a request. The crop
+# around the object is matted at full resolution up to this many pixels and scaled down to it
+# beyond (the solver works at 400 px anyway), so a worker's memory stays bounded. A matte still
+# pending after MASKLOOP_MATTE_STALE_SECONDS (its task lost) is started again when asked for.
+MASKLOOP_MATTE_MAX_PIXELS = env.int("MASKLOOP_MATTE_MAX_PIXELS", default=4_000_000)
+MASKLOOP_MATTE_STALE_SECONDS = env.int("MASKLOOP_MATTE_STALE_SECONDS", default=600)
 # Analytics: a gap between two events of a session longer than this is idle time, left out of
 # the object's active time; an open session whose last event is older than this counts as
 # abandoned when rows are backfilled (``manage.py analytics_backfill``).

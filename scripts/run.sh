@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# A development server on this machine: Django's debug pages on (a deployment never sets this).
+export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo

@@ -82,11 +82,15 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @ensure_csrf_cookie
 def users(request: HttpRequest) -> HttpResponse:
-    """The site's accounts, for its staff: list them, create one."""
+    """The site's accounts, for its staff: list them, create one, lift login lockouts."""
     if not site_allowed(
         request.user, SiteAction.USER_MANAGE, project_creators=settings.MASKLOOP_PROJECT_CREATORS
     ):
         return render(
             request, "not_found.html", {"detail": "Only the site's staff manage accounts."}, status=404
         )
-    return render(request, "users.html")
+    limits = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+    }
+    return render(request, "users.html", limits)

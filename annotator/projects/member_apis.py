@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -138,7 +139,7 @@ class InvitationDetailApi(APIView):
         return Response(status=204)
 
 
-def _require_staff(request: Request) -> None:
+def require_staff(request: Request) -> None:
     if not site_allowed(
         request.user, SiteAction.USER_MANAGE, project_creators=settings.MASKLOOP_PROJECT_CREATORS
     ):
@@ -152,7 +153,7 @@ class UserListApi(PagedApi):
     )
     def get(self, request: Request) -> Response:
         """The site's accounts (staff only)."""
-        _require_staff(request)
+        require_staff(request)
         return self.page(
             request, selectors.user_list(search=request.query_params.get("search", "")), UserSerializer
         )
@@ -160,7 +161,7 @@ class UserListApi(PagedApi):
     @extend_schema(request=UserInputSerializer, responses={201: UserSerializer})
     def post(self, request: Request) -> Response:
         """Create an account (staff only)."""
-        _require_staff(request)
+        require_staff(request)
         data = UserInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = member_services.user_create(**data.validated_data)
@@ -199,3 +200,8 @@ class MyTokenApi(APIView):
 
 class TokenLoginApi(ObtainAuthToken):
     """Trade a username and password for the account's API token (made on first use)."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Login protection (django-axes) marks a locked-out attempt on Django's own request,
+        # which its middleware answers; DRF's wrapper would keep the mark to itself.
+        return {**super().get_serializer_context(), "request": self.request._request}

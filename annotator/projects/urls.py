@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotator.projects import apis, member_apis
+from annotator.projects import apis, lockout_apis, member_apis
 
 PROJECT = "projects/<int:project_id>/"
 
@@ -24,6 +24,8 @@ urlpatterns = [
         name="api-invitation",
     ),
     path("users/", member_apis.UserListApi.as_view(), name="api-users"),
+    path("lockouts/", lockout_apis.LockoutListApi.as_view(), name="api-lockouts"),
+    path("lockouts/<int:lockout_id>/", lockout_apis.LockoutDetailApi.as_view(), name="api-lockout"),
     path("me/", member_apis.MeApi.as_view(), name="api-me"),
     path("me/token/", member_apis.MyTokenApi.as_view(), name="api-my-token"),
     path("auth/token/", member_apis.TokenLoginApi.as_view(), name="api-token-login"),

@@ -120,7 +120,10 @@ def test_the_add_member_command_creates_the_account_once_and_changes_the_role_af
     call_command("add_member", "carla", project=str(project.id), role="manager")
     membership = Membership.objects.select_related("user").get(project=project, user__username="carla")
     assert membership.role == Role.MANAGER and membership.user.email == "carla@example.org"
-    assert APIClient().login(username="carla", password=PASSWORD)
+    logged_in = APIClient().post(
+        "/api/auth/token/", {"username": "carla", "password": PASSWORD}, format="json"
+    )
+    assert logged_in.status_code == 200 and logged_in.json()["token"]
     with pytest.raises(CommandError, match="last_admin"):
         call_command("add_member", project_setup.admin.username, project=str(project.id), role="annotator")
 
