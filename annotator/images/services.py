@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,10 +19,12 @@ from annotator.projects.models import Project
 
 
 def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> ImageAsset:
-    """Validate and store an uploaded image. Nothing is stored when a check fails.
+    """Validate and store an uploaded image: its picture alone, as ``normalise.py`` says.
+    Nothing is stored when a check fails.
 
     Raises InvalidInput for a bad file and Conflict (with the existing id) for an image the
-    project already has.
+    project already has: one whose stored bytes are the same, or are the very bytes uploaded
+    (the checksum of an image that was stored as it was uploaded).
     """
     if upload.file is None:
         raise InvalidInput("The upload holds no file.", code="no_file")
@@ -32,7 +35,8 @@ def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> I
         max_pixels=settings.MASKLOOP_MAX_IMAGE_PIXELS,
         max_bytes=settings.MASKLOOP_MAX_UPLOAD_BYTES,
     )
-    existing = ImageAsset.all_objects.filter(project=project, checksum=checked.checksum).first()
+    checksums = {checked.checksum, checked.upload_checksum}
+    existing = ImageAsset.all_objects.filter(project=project, checksum__in=checksums).order_by("id").first()
     if existing is not None:
         raise _duplicate(existing)
     asset = ImageAsset(
@@ -47,7 +51,7 @@ def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> I
     )
     try:
         with transaction.atomic():
-            asset.file.save(upload.name or "image", upload, save=False)
+            asset.file.save(upload.name or "image", ContentFile(checked.data), save=False)
             asset.save()
     except IntegrityError:
         asset.file.delete(save=False)

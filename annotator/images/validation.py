@@ -2,7 +2,9 @@
 
 The format and the pixel count come from the header (Pillow reads no pixel data in
 ``Image.open``), so an oversized image is refused without being decoded. Only an image that
-passes those checks is decoded once, to catch truncated or corrupt files.
+passes those checks is decoded once, to catch truncated or corrupt files, and that decoded
+image gives what is stored (``normalise.py``: the picture alone, without bytes after its end).
+An MPO (a phone's JPEG with further views appended) is a JPEG whose first frame is kept.
 """
 
 from __future__ import annotations
@@ -12,18 +14,28 @@ import warnings
 from dataclasses import dataclass
 from typing import IO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from annotator.common.errors import InvalidInput
+from annotator.images.normalise import normalise
+
+# Formats Pillow names apart that are accepted as another: an MPO is a JPEG with more frames.
+SAME_FORMAT = {"MPO": "JPEG"}
 
 
 @dataclass(frozen=True)
 class CheckedImage:
+    """What to store: ``data`` in ``format``, ``size_bytes`` long, its SHA-256 ``checksum``;
+    the picture's ``width`` and ``height`` as displayed. ``upload_checksum`` is the SHA-256 of
+    the bytes as uploaded (images stored before normalisation have that as their checksum)."""
+
+    data: bytes
     format: str
     width: int
     height: int
     checksum: str
     size_bytes: int
+    upload_checksum: str
 
 
 def check_upload(
@@ -34,7 +46,8 @@ def check_upload(
     max_pixels: int,
     max_bytes: int,
 ) -> CheckedImage:
-    """Validate an uploaded image; raises InvalidInput with a clear reason.
+    """Validate an uploaded image and make what to store of it; raises InvalidInput with a
+    clear reason.
 
     ``width``/``height`` are as displayed, after the EXIF orientation is applied.
     """
@@ -47,7 +60,7 @@ def check_upload(
         stream.seek(0)
         try:
             with Image.open(stream) as header:
-                image_format = header.format or ""
+                image_format = SAME_FORMAT.get(header.format or "", header.format or "")
                 raw_width, raw_height = header.size
         except Image.DecompressionBombError:
             raise InvalidInput(
@@ -70,7 +83,7 @@ def check_upload(
         try:
             with Image.open(stream) as full:
                 full.load()
-                width, height = ImageOps.exif_transpose(full).size
+                stored = normalise(full, source=stream)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             raise InvalidInput("The image is truncated or corrupt.", code="corrupt_image") from None
     stream.seek(0)
@@ -79,5 +92,11 @@ def check_upload(
         digest.update(chunk)
     stream.seek(0)
     return CheckedImage(
-        format=image_format, width=width, height=height, checksum=digest.hexdigest(), size_bytes=size_bytes
+        data=stored.data,
+        format=stored.format,
+        width=stored.width,
+        height=stored.height,
+        checksum=hashlib.sha256(stored.data).hexdigest(),
+        size_bytes=len(stored.data),
+        upload_checksum=digest.hexdigest(),
     )
