@@ -1,5 +1,6 @@
 from django.contrib import admin
 
-from annotator.annotations.models import Annotation
+from annotator.annotations.models import Annotation, AnnotationMatte
 
 admin.site.register(Annotation)
+admin.site.register(AnnotationMatte)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.annotations import selectors, services
-from annotator.annotations.models import Annotation
+from annotator.annotations import matte_dispatch, selectors, services
+from annotator.annotations.models import Annotation, MatteState
 from annotator.annotations.serializers import (
     AnnotationSerializer,
+    MatteAnswerSerializer,
     RelabelSerializer,
     RevisionBaseSerializer,
     RevisionSerializer,
 )
-from annotator.common.errors import InvalidInput
+from annotator.common.errors import Conflict, InvalidInput
 from annotator.common.pagination import PagedApi
 from annotator.common.params import DELETED, flag
 from annotator.projects.permissions import Action
@@ -133,20 +134,63 @@ class RevisionRestoreApi(APIView):
         return Response(AnnotationSerializer(changed).data)
 
 
+MATTE_RETRY_AFTER_SECONDS = 2
+
+
 class AnnotationMatteApi(APIView):
-    """The object's alpha matte as a greyscale PNG (255 = object); ``?download=1`` saves it."""
+    """The object's alpha matte as a greyscale PNG the size of the image (255 = object).
+
+    It is computed once per revision of the object, by a task on the batch queue, and served
+    from storage: the first request starts it, and until it is ready every request answers 202
+    ``matte_pending`` with ``Retry-After``. A failed computation answers 409 ``matte_failed``
+    until ``?retry=1`` starts it again. A new revision gets a matte of its own."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("download", OpenApiTypes.BOOL, description="as an attachment")],
-        responses={(200, "image/png"): OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter("download", OpenApiTypes.BOOL, description="as an attachment"),
+            OpenApiParameter("retry", OpenApiTypes.BOOL, description="compute a failed matte again"),
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                location=OpenApiParameter.HEADER,
+                response=[202],
+                description="seconds to wait before asking again",
+            ),
+        ],
+        responses={
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="the matte"),
+            (202, "application/json"): OpenApiResponse(
+                MatteAnswerSerializer,
+                description="matte_pending: being computed; ask again after Retry-After",
+            ),
+            (409, "application/json"): OpenApiResponse(
+                MatteAnswerSerializer, description="matte_failed: it could not be computed; ask with ?retry=1"
+            ),
+        },
     )
     def get(self, request: Request, project_id: int, annotation_id: int) -> HttpResponse:
         _, annotation = selectors.annotation_access(
             user=request.user, project_id=project_id, annotation_id=annotation_id, action=Action.PROJECT_VIEW
         )
-        response = HttpResponse(
-            selectors.annotation_matte_png(annotation=annotation), content_type="image/png"
-        )
+        matte = matte_dispatch.matte_request(annotation=annotation, retry=flag(request, "retry"))
+        if matte.state == MatteState.FAILED:
+            raise Conflict(
+                "The matte of this object could not be computed: ask again with ?retry=1 to try once more.",
+                code="matte_failed",
+            )
+        png = selectors.matte_read(matte=matte) if matte.state == MatteState.READY else None
+        if png is None:
+            pending = Response(
+                {
+                    "code": "matte_pending",
+                    "detail": f"The matte is being computed: ask again in {MATTE_RETRY_AFTER_SECONDS} s.",
+                },
+                status=202,
+            )
+            pending["Retry-After"] = str(MATTE_RETRY_AFTER_SECONDS)
+            return pending
+        response = HttpResponse(png, content_type="image/png")
         disposition = "attachment" if flag(request, "download") else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="annotation-{annotation.id}-matte.png"'
+        response["Cache-Control"] = "private, no-cache"
         return response

@@ -1,4 +1,4 @@
-"""Saved objects, every revision of each, and who is correcting one right now."""
+"""Saved objects, every revision of each, who is correcting one right now, and their mattes."""
 
 from __future__ import annotations
 
@@ -104,3 +104,30 @@ class AnnotationLock(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     acquired_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+
+class MatteState(models.TextChoices):
+    PENDING = "pending", "Being computed"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class AnnotationMatte(models.Model):
+    """The alpha matte of one revision of an object, computed once on the batch queue and kept in
+    media storage (``file``, under ``mattes/<project>/<object>/``). A new revision gets a row of
+    its own, so an old matte is never served for it; a revision's ready matte replaces the files
+    and rows of the object's earlier revisions. ``requested_at`` is when its computation was last
+    started (a pending one older than ``MASKLOOP_MATTE_STALE_SECONDS`` is started again)."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="mattes")
+    revision = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=MatteState.choices, default=MatteState.PENDING)
+    file = models.FileField(max_length=300, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "revision"], name="unique_matte_per_revision")
+        ]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from annotator.annotations.models import Annotation, AnnotationRevision
+from annotator.annotations.models import Annotation, AnnotationMatte, AnnotationRevision, MatteState
 from annotator.common.errors import NotFound
 from annotator.images.models import ImageAssignment
-from annotator.images.selectors import image_is_own, image_rgb, sees_every_image
+from annotator.images.selectors import image_is_own, sees_every_image
 from annotator.projects.models import Membership
 from annotator.projects.permissions import Action
 from annotator.projects.selectors import User, check_allowed, membership_get
-from inference.masks import rle
-from inference.masks.matte import alpha_matte, alpha_png
 
 
 def annotation_list(
@@ -85,8 +83,19 @@ def revision_get(*, annotation: Annotation, revision_id: int) -> AnnotationRevis
     return found
 
 
-def annotation_matte_png(*, annotation: Annotation) -> bytes:
-    """The object's alpha matte (closed-form matting in a band around its mask's edge) as an
-    8-bit greyscale PNG the size of the image."""
-    image = image_rgb(image=annotation.image)
-    return alpha_png(alpha_matte(image, rle.decode(annotation.mask)))
+def matte_read(*, matte: AnnotationMatte) -> bytes | None:
+    """A ready matte's PNG, read from storage; None when the file is gone (an earlier
+    revision's matte, removed as the object's newer one was stored)."""
+    try:
+        with matte.file.open("rb") as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return None
+
+
+def matte_kept_png(*, annotation: Annotation) -> bytes | None:
+    """The PNG of the matte kept for the object's current revision, if one is ready."""
+    matte = AnnotationMatte.objects.filter(
+        annotation=annotation, revision=annotation.revision, state=MatteState.READY
+    ).first()
+    return matte_read(matte=matte) if matte is not None else None

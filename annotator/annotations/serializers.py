@@ -57,3 +57,10 @@ class RevisionBaseSerializer(serializers.Serializer[None]):
 
 class RelabelSerializer(RevisionBaseSerializer):
     label_class = serializers.IntegerField(min_value=1)
+
+
+class MatteAnswerSerializer(serializers.Serializer[None]):
+    """What the matte endpoint answers while it has no PNG to give."""
+
+    code = serializers.ChoiceField(choices=["matte_pending", "matte_failed"])
+    detail = serializers.CharField()

@@ -87,14 +87,27 @@ try {
   result.undoDiffersFromBrush = await differing("brush", "undo2");
 
   Object.assign(result, await saveAndList(page, projectId, imageId));
-  // The saved object's alpha matte, shown over the image and hidden again.
+  // The saved object's alpha matte, shown over the image and hidden again; the page asks again
+  // while the server computes it (each answer and status kept), and the "matte PNG" link
+  // downloads it.
   await snap("saved");
+  result.matteAnswers = [];
+  page.on("response", (r) => { if (r.url().includes("/matte.png")) result.matteAnswers.push(r.status()); });
+  await page.evaluate(() => {
+    const line = document.getElementById("status");
+    window.__statuses = [];
+    new MutationObserver(() => window.__statuses.push(line.textContent))
+      .observe(line, { childList: true, characterData: true, subtree: true });
+  });
   await page.keyboard.press("t");
   await waitStatus(/^matte of annotation #\d+/, "matte");
+  result.matteStatuses = await page.evaluate(() => window.__statuses);
   await snap("matte");
   result.changedByMatte = await differing("saved", "matte");
   await page.keyboard.press("t");
   result.matteLink = await page.locator("#saved a").getAttribute("href");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#saved a").click()]);
+  result.matteDownload = download.suggestedFilename();
 
   // Correct the saved object: pick it with the correct tool, erase a stripe across it, accept.
   await page.keyboard.press("o");

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from inference.evaluation.clicker import next_click
@@ -83,6 +84,12 @@ def test_annotate_an_object_in_the_browser(
     assert result["undoDiffersFromBrush"] == 0
     assert result["changedByMatte"] > 0.5 * truth.sum() * result["scale"] ** 2
     assert result["matteLink"].endswith("/matte.png?download=1")
+    assert result["matteDownload"] == f"annotation-{result['annotations'][0]['id']}-matte.png"
+    # The page showed the matte once the server had it, saying it was computing meanwhile; where a
+    # worker of the batch queue computes it (Redis), the page was told to come back and did.
+    assert result["matteStatuses"][0] == "computing the matte…" and result["matteAnswers"][-1] == 200
+    if settings.REDIS_URL:
+        assert result["matteAnswers"][0] == 202
 
     client = APIClient()
     client.force_authenticate(project_setup.annotator)

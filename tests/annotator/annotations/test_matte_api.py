@@ -1,4 +1,5 @@
-"""The matte of a saved object over REST: a greyscale PNG the size of the image."""
+"""The matte of a saved object over REST: computed on the batch queue (the first request is told
+to come back), then a greyscale PNG the size of the image."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from rest_framework.test import APIClient
 
 from annotator.annotations.services import annotation_create
 from inference.masks import rle
+from tests.annotator.annotations.batch_queue import BatchQueue
 from tests.conftest import ProjectSetup
 from tests.factories import UserFactory, upload_scene
 
-pytestmark = pytest.mark.django_db
+# The matte's task starts when the request's transaction commits: these tests commit, as a server does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_member_views_and_downloads_an_objects_matte(project_setup: ProjectSetup) -> None:
+def test_a_member_views_and_downloads_an_objects_matte(
+    project_setup: ProjectSetup, queued: BatchQueue
+) -> None:
     image, scene = upload_scene(project_setup.project, project_setup.admin, width=160, height=120, seed=4)
     truth = scene.masks[0]
     annotation = annotation_create(
@@ -24,6 +29,10 @@ def test_a_member_views_and_downloads_an_objects_matte(project_setup: ProjectSet
     client = APIClient()
     client.force_authenticate(project_setup.annotator)
     url = f"/api/projects/{project_setup.project.id}/annotations/{annotation.id}/matte.png"
+    pending = client.get(url)
+    assert pending.status_code == 202 and pending.json()["code"] == "matte_pending"
+    assert int(pending["Retry-After"]) > 0
+    assert queued.run() == 1
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")

@@ -172,6 +172,7 @@ const live = new LiveSession(projectId, {
     const link = document.createElement("a");
     link.href = `${matte.url(frame.annotation_id)}?download=1`;
     link.textContent = "matte PNG";
+    link.addEventListener("click", (event) => { event.preventDefault(); matte.download(frame.annotation_id); });
     savedEl.append(link);
     matte.saved(frame.annotation_id);
     if (imageStatus.textContent === "new") showImageStatus("in_progress"); // as the server did
