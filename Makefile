@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser-deps lint clean
+.PHONY: run test install browser-deps proxy-deps lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ run: install
 browser-deps:
 	./scripts/browser_deps.sh
 
-test: install browser-deps
+proxy-deps:
+	./scripts/proxy_deps.sh
+
+test: install browser-deps proxy-deps
 	./scripts/test.sh
 
 lint: install
