@@ -8,13 +8,15 @@ is stored, per format:
 
 - **JPEG** (and an MPO's first frame) that is 8-bit, Huffman-coded (baseline, extended or
   progressive), greyscale or colour: its own segments copied byte for byte up to its
-  end-of-image marker (``jpeg_segments.py``), keeping the Exif block (orientation), the ICC
-  profile, JFIF and Adobe headers. Re-encoding a JPEG would lose quality again and usually
-  grow the file; copying the coded data keeps the pixels exactly as they were. The browser
-  and the engine both apply the Exif orientation, so it stays as the camera wrote it.
+  end-of-image marker (``jpeg_segments.py``), keeping the ICC profile, JFIF and Adobe
+  headers. Re-encoding a JPEG would lose quality again and usually grow the file; copying the
+  coded data keeps the pixels exactly as they were. The orientation stays as the camera
+  wrote it, since the browser and the engine both apply it, in an Exif block that holds it
+  alone (written only where it is not 1): Pillow also reads one from XMP, which browsers
+  ignore, and the rest of Exif (camera, place, thumbnail) is not the picture.
 - **WebP** that is a still, opaque picture with no orientation to apply: its bitstream chunk
   (and ICC profile) in a fresh container (``webp_chunks.py``), for the same reason: a lossy
-  WebP re-encoded losslessly is ten to twenty times larger.
+  WebP photo re-encoded losslessly is about seven times larger (ten as a PNG).
 - **Everything else** (every PNG, and any image above that needs a conversion: CMYK or
   12-bit JPEG, transparency, animation, an orientation on a WebP, another format the
   settings allow): the first frame decoded, turned upright by its Exif orientation,
@@ -24,7 +26,10 @@ is stored, per format:
   room for it.
 
 Each rule gives the same bytes for its own output, so storing an image that was stored
-before (an export imported again) gives the same file and the same checksum.
+before (an export imported again) gives the same file and the same checksum, and the same
+upload twice is a duplicate. A written PNG's bytes depend on the zlib Pillow is built with:
+after an upgrade that changes it, an upload stored as a PNG before gives another file, which
+the duplicate check (by checksum) does not recognise.
 """
 
 from __future__ import annotations
@@ -50,6 +55,9 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 ICC_SPACES = {"L": b"GRAY", "RGB": b"RGB "}
+# zlib's fastest level: a third of the default level's time for 5 % more bytes on photos
+# (docs/BENCHMARKS.md, "Uploads stored as their picture alone").
+PNG_COMPRESSION = 1
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def normalise(image: Image.Image, *, source: IO[bytes]) -> StoredImage:
     the module says."""
     orientation = _orientation(image)
     if image.format in ("JPEG", "MPO") and image.mode in ("L", "RGB"):
-        kept = jpeg_picture(_all_bytes(source))
+        kept = jpeg_picture(_all_bytes(source), exif=_orientation_block(orientation))
         if kept is not None:
             width, height = image.size
             if orientation in TURNED:
@@ -83,8 +91,17 @@ def normalise(image: Image.Image, *, source: IO[bytes]) -> StoredImage:
 
 
 def _orientation(image: Image.Image) -> int:
+    """The Exif orientation, 1 to 8, as ``ImageOps.exif_transpose`` reads it (Exif, or XMP)."""
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-    return orientation if isinstance(orientation, int) else 1
+    return orientation if orientation in TRANSPOSE else 1
+
+
+def _orientation_block(orientation: int) -> bytes | None:
+    if orientation == 1:
+        return None
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    return exif.tobytes()
 
 
 def _all_bytes(source: IO[bytes]) -> bytes:
@@ -98,5 +115,11 @@ def _as_png(image: Image.Image, orientation: int) -> StoredImage:
     pixels = eight_bit(image.transpose(method) if method is not None else image)
     fits = isinstance(profile, bytes) and profile[16:20] == ICC_SPACES[pixels.mode]
     buffer = io.BytesIO()
-    pixels.save(buffer, format="PNG", icc_profile=profile if fits else None, transparency=None)
+    pixels.save(
+        buffer,
+        format="PNG",
+        compress_level=PNG_COMPRESSION,
+        icc_profile=profile if fits else None,
+        transparency=None,
+    )
     return StoredImage(data=buffer.getvalue(), format="PNG", width=pixels.width, height=pixels.height)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from rest_framework.test import APIClient
 
 from annotator.images.models import ImageAsset
@@ -62,7 +65,13 @@ def test_a_good_image_is_stored_with_its_size_and_checksum(
     client.force_authenticate(project_setup.annotator)
     served = client.get(response.data["url"])
     assert served.status_code == 200
-    assert b"".join(served.streaming_content) == png_bytes(picture())
+    data = b"".join(served.streaming_content)
+    assert (len(data), hashlib.sha256(data).hexdigest()) == (
+        response.data["size_bytes"],
+        response.data["checksum"],
+    )
+    with Image.open(io.BytesIO(data)) as stored:
+        assert np.array_equal(np.asarray(stored), picture())
 
 
 def test_the_same_image_twice_is_a_conflict_naming_the_first(

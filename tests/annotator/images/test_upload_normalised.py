@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageOps
 from rest_framework.test import APIClient
 
 from annotator.images.models import ImageAsset
@@ -196,14 +196,37 @@ def test_a_png_orientation_is_applied_once(project_setup: ProjectSetup) -> None:
     assert np.array_equal(engine_pixels(response), upright)
 
 
-def test_a_jpeg_keeps_its_orientation_for_browser_and_engine(project_setup: ProjectSetup) -> None:
+def test_a_jpeg_keeps_its_orientation_alone_for_browser_and_engine(project_setup: ProjectSetup) -> None:
     exif = Image.Exif()
     exif[ORIENTATION] = 6
+    exif[0x8825] = {2: (52.0, 31.0, 0.0)}  # GPS latitude: where the photo was taken
     upload = encoded(Image.fromarray(photo(64, 48)), "JPEG", exif=exif)
     response = post(project_setup, "camera.jpg", upload)
     assert response.status_code == 201
     assert (response.data["width"], response.data["height"]) == (48, 64)
-    assert served(project_setup, response) == upload
+    data = served(project_setup, response)
+    with Image.open(io.BytesIO(data)) as stored, Image.open(io.BytesIO(upload)) as original:
+        assert dict(stored.getexif()) == {ORIENTATION: 6}
+        assert np.array_equal(np.asarray(stored), np.asarray(original))
+        upright = np.asarray(ImageOps.exif_transpose(original))
+    assert np.array_equal(engine_pixels(response), upright)
+
+
+def test_an_orientation_only_in_xmp_is_written_where_browsers_read_it(project_setup: ProjectSetup) -> None:
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/>'
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    response = post(project_setup, "turned.jpg", encoded(Image.fromarray(photo(64, 48)), "JPEG", xmp=xmp))
+    assert response.status_code == 201
+    assert (response.data["width"], response.data["height"]) == (48, 64)
+    with Image.open(io.BytesIO(served(project_setup, response))) as stored:
+        assert "xmp" not in stored.info
+        exif = Image.Exif()
+        exif.load(stored.info["exif"])  # the Exif block itself, which browsers apply
+        assert dict(exif) == {ORIENTATION: 6}
     assert engine_pixels(response).shape == (64, 48, 3)
 
 
