@@ -78,7 +78,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): the pages load scripts, styles, fonts and images from this
+# site only; no inline script or style, no plugin, no framing. Images may also be data: and blob:
+# URLs (canvases read back, mattes downloaded); the socket is this site's ('self' covers ws/wss).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "annotator.urls"
 
@@ -144,6 +163,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if MASKLOOP_TLS else ["REMOTE_ADDR"]
 )
 
+CSRF_FAILURE_VIEW = "annotator.common.error_pages.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects"
 LOGOUT_REDIRECT_URL = "login"
@@ -170,7 +191,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "annotator.common.api_schema.ErrorsSchema",
+    # JSON only, bounded in depth: a form-encoded body is refused (415), never read by a form's rules.
+    "DEFAULT_PARSER_CLASSES": ["annotator.common.json_parser.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "annotator.common.exception_handler.handle_api_exception",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -270,6 +293,15 @@ MASKLOOP_ALLOWED_IMAGE_FORMATS = env.list("MASKLOOP_ALLOWED_IMAGE_FORMATS", defa
 MASKLOOP_MAX_IMAGE_PIXELS = env.int("MASKLOOP_MAX_IMAGE_PIXELS", default=50_000_000)
 MASKLOOP_MAX_UPLOAD_BYTES = env.int("MASKLOOP_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request bodies, bounded before Django reads them (annotator/common/body_limit.py): anything
+# larger than ANONYMOUS only from a logged-in caller or a token holder; at most MAX_BODY bytes,
+# or the upload limit (plus room for the form around the file) on the views that take files.
+MASKLOOP_MAX_ANONYMOUS_BODY_BYTES = env.int("MASKLOOP_MAX_ANONYMOUS_BODY_BYTES", default=64 * 1024)
+MASKLOOP_MAX_BODY_BYTES = env.int("MASKLOOP_MAX_BODY_BYTES", default=4 * 1024 * 1024)
+# A dataset import's zip (it is spooled to disk, never held in memory).
+MASKLOOP_MAX_IMPORT_BYTES = env.int("MASKLOOP_MAX_IMPORT_BYTES", default=4 * 1024 * 1024 * 1024)
+# JSON bodies: nested at most this deep (the deepest the API takes is a handful of levels).
+MASKLOOP_JSON_MAX_DEPTH = env.int("MASKLOOP_JSON_MAX_DEPTH", default=32)
 
 # Engines: GrabCut's working size and iterations, and the worker's prepared-image cache size.
 MASKLOOP_GRABCUT_MAX_SIDE = env.int("MASKLOOP_GRABCUT_MAX_SIDE", default=320)

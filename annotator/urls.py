@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/", include("annotator.analytics.urls")),
     path("", include("annotator.pages.urls")),
 ]
+
+handler400 = "annotator.common.error_pages.bad_request"
+handler403 = "annotator.common.error_pages.permission_denied"
+handler404 = "annotator.common.error_pages.not_found"
+handler500 = "annotator.common.error_pages.server_error"

@@ -76,6 +76,7 @@ class ExportDownloadApi(APIView):
 
 class ImportListApi(PagedApi):
     parser_classes = [MultiPartParser]
+    max_request_setting = "MASKLOOP_MAX_IMPORT_BYTES"
 
     @extend_schema(responses=ImportJobSerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:

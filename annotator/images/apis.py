@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +38,7 @@ FILTERS = [
 
 class ImageListApi(PagedApi):
     parser_classes = [MultiPartParser]
+    max_request_setting = "MASKLOOP_MAX_UPLOAD_BYTES"
 
     @extend_schema(parameters=FILTERS, responses=ImageSerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:
@@ -68,8 +69,6 @@ class ImageListApi(PagedApi):
 
 
 class ImageBulkDeleteApi(APIView):
-    parser_classes = [JSONParser]
-
     @extend_schema(request=ImageIdsSerializer, responses=CountSerializer)
     def post(self, request: Request, project_id: int) -> Response:
         """Delete these images with their objects (all or none); an admin can bring them back."""

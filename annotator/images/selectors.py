@@ -60,7 +60,7 @@ class ImageFilters:
                 code="invalid_filter",
             )
         assignee = params.get("assignee") or None
-        if assignee not in (None, "none", "me") and not str(assignee).isdigit():
+        if assignee not in (None, "none", "me") and not (str(assignee).isascii() and str(assignee).isdigit()):
             raise InvalidInput("'assignee' is a user id, 'none' or 'me'.", code="invalid_filter")
         has_objects = params.get("has_objects")
         if has_objects not in (None, "", "true", "false"):

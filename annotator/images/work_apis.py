@@ -44,7 +44,7 @@ class AssignmentListApi(PagedApi):
     def get(self, request: Request, project_id: int) -> Response:
         membership_require(user=request.user, project_id=project_id, action=Action.PROJECT_PROGRESS)
         user = request.query_params.get("user")
-        if user is not None and not user.isdigit():
+        if user is not None and not (user.isascii() and user.isdigit()):
             raise InvalidInput("'user' is a user id.", code="invalid_filter")
         listed = selectors.assignment_list(project_id=project_id, user_id=int(user) if user else None)
         return self.page(request, listed, AssignmentSerializer)
@@ -109,7 +109,7 @@ class WorkAroundApi(APIView):
         """The images before and after one in my work (wrapping round), for previous and next."""
         membership = membership_require(user=request.user, project_id=project_id, action=Action.PROJECT_VIEW)
         image = request.query_params.get("image", "")
-        if not image.isdigit():
+        if not (image.isascii() and image.isdigit()):
             raise InvalidInput("'image' is an image id.", code="invalid_filter")
         return Response(
             NeighboursSerializer(work_queue.work_neighbours(membership=membership, image_id=int(image))).data

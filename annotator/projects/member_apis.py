@@ -12,11 +12,13 @@ from django.core.mail import send_mail
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.common.errors import Forbidden, NotFound
+from annotator.common.json_parser import BoundedJSONParser
 from annotator.common.pagination import PagedApi
 from annotator.projects import member_services, selectors
 from annotator.projects.models import Invitation
@@ -200,6 +202,8 @@ class MyTokenApi(APIView):
 
 class TokenLoginApi(ObtainAuthToken):
     """Trade a username and password for the account's API token (made on first use)."""
+
+    parser_classes = [FormParser, BoundedJSONParser]
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Login protection (django-axes) marks a locked-out attempt on Django's own request,

@@ -42,7 +42,7 @@ def run_flow(script: str, **env: str) -> dict[str, Any]:
     assert run.returncode == 0, run.stderr
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     assert "failure" not in result, result.get("failure")
-    assert result["pageErrors"] == []
+    assert result["pageErrors"] == [], result["pageErrors"]
     return result
 
 

@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _class_id(project: Project, name_or_id: str) -> int:
-        if name_or_id.isdigit():
+        if name_or_id.isascii() and name_or_id.isdigit():
             return int(name_or_id)
         found = project.label_classes.filter(name__iexact=name_or_id).first()
         if found is None:

@@ -59,7 +59,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def _project(key: str) -> Project:
-        projects = Project.objects.filter(id=int(key)) if key.isdigit() else Project.objects.filter(name=key)
+        projects = (
+            Project.objects.filter(id=int(key))
+            if key.isascii() and key.isdigit()
+            else Project.objects.filter(name=key)
+        )
         found = list(projects[:2])
         if len(found) != 1:
             raise CommandError(f"No single project is {key!r}: give its id.")
