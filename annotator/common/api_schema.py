@@ -6,15 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-
-class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
-    code = serializers.CharField(help_text="what went wrong, for programs: e.g. not_found, invalid")
-    detail = serializers.CharField(help_text="what went wrong, for people")
-    fields = serializers.DictField(
-        child=serializers.JSONField(), required=False, help_text="validation errors: each field's messages"
-    )
+# Built from a dict because one of its keys, ``fields``, is a name a declared serializer keeps
+# for itself.
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(help_text="what went wrong, for programs: e.g. not_found, invalid"),
+        "detail": serializers.CharField(help_text="what went wrong, for people"),
+        "fields": serializers.DictField(
+            child=serializers.JSONField(), required=False, help_text="validation: each field's messages"
+        ),
+    },
+)
 
 
 # Every operation: not logged in, no such thing (or not a member), too many requests, a crash.

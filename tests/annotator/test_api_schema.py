@@ -53,3 +53,16 @@ def test_every_list_is_paged(schema: dict[str, Any]) -> None:
 def test_the_schema_is_valid_openapi_without_warnings(tmp_path: Any) -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").stat().st_size > 10_000
+
+
+def test_every_operation_documents_its_error_answers_with_the_one_error_body(schema: dict[str, Any]) -> None:
+    undocumented = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            wanted = ["401", "404", "500"] + (["400", "413"] if method in ("post", "put", "patch") else [])
+            for status in wanted:
+                answer = operation["responses"].get(status, {})
+                ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+                if not ref.endswith("/Error"):
+                    undocumented.append(f"{method.upper()} {path} {status}")
+    assert undocumented == []
