@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse
+from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -327,3 +328,13 @@ def test_a_worker_of_the_batch_queue_computes_the_matte_the_web_side_only_answer
         assert answer.status_code == 200, worker.output()[-2000:]
     assert follows(png_of(answer), truth)
     assert matting.runs == 0  # all of it in the worker's process
+
+
+def test_the_schema_documents_the_matte_answers() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    answers = schema["paths"]["/api/projects/{project_id}/annotations/{annotation_id}/matte.png"]["get"][
+        "responses"
+    ]
+    assert "image/png" in answers["200"]["content"]
+    assert "Retry-After" in answers["202"]["headers"] and "matte_pending" in answers["202"]["description"]
+    assert "matte_failed" in answers["409"]["description"]
