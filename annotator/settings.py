@@ -302,6 +302,10 @@ MASKLOOP_MAX_BODY_BYTES = env.int("MASKLOOP_MAX_BODY_BYTES", default=4 * 1024 * 
 MASKLOOP_MAX_IMPORT_BYTES = env.int("MASKLOOP_MAX_IMPORT_BYTES", default=4 * 1024 * 1024 * 1024)
 # JSON bodies: nested at most this deep (the deepest the API takes is a handful of levels).
 MASKLOOP_JSON_MAX_DEPTH = env.int("MASKLOOP_JSON_MAX_DEPTH", default=32)
+# ... its strings at most this many characters, its lists and objects at most this many items (a
+# selection of images to export is the longest list the API takes).
+MASKLOOP_JSON_MAX_STRING = env.int("MASKLOOP_JSON_MAX_STRING", default=64 * 1024)
+MASKLOOP_JSON_MAX_ITEMS = env.int("MASKLOOP_JSON_MAX_ITEMS", default=100_000)
 
 # Engines: GrabCut's working size and iterations, and the worker's prepared-image cache size.
 MASKLOOP_GRABCUT_MAX_SIDE = env.int("MASKLOOP_GRABCUT_MAX_SIDE", default=320)

@@ -1,4 +1,6 @@
-"""The API's one parser for bodies: JSON, nested at most ``MASKLOOP_JSON_MAX_DEPTH`` deep.
+"""The API's one parser for bodies: JSON, nested at most ``MASKLOOP_JSON_MAX_DEPTH`` deep, with
+strings of at most ``MASKLOOP_JSON_MAX_STRING`` characters and lists and objects of at most
+``MASKLOOP_JSON_MAX_ITEMS`` items (the body's size is bounded before: ``body_limit``).
 
 Python's decoder raises ``RecursionError`` on deep nesting (about a thousand levels), which no
 handler expects; here it is a 400 like any other malformed body. Anything but JSON (a form, say)
@@ -16,33 +18,47 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 
-def depth(value: Any) -> int:
-    """How deeply ``value`` nests lists and objects (a scalar: 0), without recursion."""
-    deepest = 0
+def oversize(value: Any, *, max_depth: int, max_string: int, max_items: int) -> tuple[str, str] | None:
+    """What in ``value`` passes a limit, as (code, detail); ``None`` when nothing does. Walks the
+    value without recursion."""
     stack = [(value, 0)]
     while stack:
         item, level = stack.pop()
+        if isinstance(item, str):
+            if len(item) > max_string:
+                return "too_large", f"A string is longer than {max_string} characters."
+            continue
         if isinstance(item, Mapping):
-            children: Any = item.values()
+            children: list[Any] = [*item.keys(), *item.values()]
+            size = len(item)
         elif isinstance(item, list):
-            children = item
+            children, size = item, len(item)
         else:
             continue
-        deepest = max(deepest, level + 1)
+        if level + 1 > max_depth:
+            return "too_deep", f"The JSON is nested more than {max_depth} levels deep."
+        if size > max_items:
+            return "too_large", f"A list or object has more than {max_items} items."
         stack.extend((child, level + 1) for child in children)
-    return deepest
+    return None
 
 
 class BoundedJSONParser(JSONParser):
     def parse(
         self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
     ) -> Any:
-        limit = settings.MASKLOOP_JSON_MAX_DEPTH
-        too_deep = f"The JSON is nested more than {limit} levels deep."
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(too_deep, code="too_deep") from None
-        if depth(data) > limit:
-            raise ParseError(too_deep, code="too_deep")
+            detail = f"The JSON is nested more than {settings.MASKLOOP_JSON_MAX_DEPTH} levels deep."
+            raise ParseError(detail, code="too_deep") from None
+        problem = oversize(
+            data,
+            max_depth=settings.MASKLOOP_JSON_MAX_DEPTH,
+            max_string=settings.MASKLOOP_JSON_MAX_STRING,
+            max_items=settings.MASKLOOP_JSON_MAX_ITEMS,
+        )
+        if problem is not None:
+            code, detail = problem
+            raise ParseError(detail, code=code)
         return data

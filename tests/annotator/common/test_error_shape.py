@@ -84,3 +84,15 @@ def test_a_non_ascii_digit_in_an_id_parameter_is_a_400(project_setup: ProjectSet
     answer = _client(project_setup.admin).get(url.format(project=project_setup.project.id))
     assert answer.status_code in (400, 404) and answer.json()["code"]
     assert Annotation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"name": "' + "x" * 70_000 + '"}', "too_large"),
+        ('{"name": [' + ",".join(["1"] * 100_001) + "]}", "too_large"),
+    ],
+)
+def test_an_oversized_string_or_list_is_a_400(project_setup: ProjectSetup, body: str, code: str) -> None:
+    url = f"/api/projects/{project_setup.project.id}/classes/"
+    _error(_client(project_setup.admin).post(url, body, content_type="application/json"), 400, code)
