@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -132,17 +131,16 @@ class Response:
         return jar
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProxiedApp:
-    """The app behind nginx: where to reach it and what each side logged."""
+    """The app behind nginx: where to reach it, and what each side logged."""
 
     http_port: int
     https_port: int
     certificate: Path
     app_log: Path
     proxy_log: Path
-    static_root: Path
-    cookies: dict[str, str] = field(default_factory=dict)
+    media_root: Path
 
     @property
     def origin(self) -> str:
@@ -152,6 +150,18 @@ class ProxiedApp:
         """A client context that trusts the proxy's certificate (and only it)."""
         return ssl.create_default_context(cafile=str(self.certificate))
 
+    def client(self) -> ProxyClient:
+        return ProxyClient(self, since=self.app_log.stat().st_size)
+
+
+@dataclass
+class ProxyClient:
+    """A browser of the proxied app: its cookies, and what the app logged since it began."""
+
+    app: ProxiedApp
+    since: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
     def request(
         self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str] | None = None,
         https: bool = True,
@@ -160,10 +170,10 @@ class ProxiedApp:
         connection: http.client.HTTPConnection
         if https:
             connection = http.client.HTTPSConnection(
-                "127.0.0.1", self.https_port, context=self.tls(), timeout=20
+                "127.0.0.1", self.app.https_port, context=self.app.tls(), timeout=20
             )
         else:
-            connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=20)
+            connection = http.client.HTTPConnection("127.0.0.1", self.app.http_port, timeout=20)
         sent = dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
@@ -179,7 +189,9 @@ class ProxiedApp:
     def declared_upload(self, path: str, length: int) -> int:
         """Send only the headers of a POST that declares ``length`` body bytes (as a client
         waiting for a go-ahead would), and return the status that comes back."""
-        connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.tls(), timeout=20)
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.app.https_port, context=self.app.tls(), timeout=20
+        )
         try:
             connection.putrequest("POST", path)
             connection.putheader("Content-Type", "application/octet-stream")
@@ -190,8 +202,12 @@ class ProxiedApp:
             connection.close()
 
     def app_requests(self) -> list[str]:
-        """The request lines the app server logged ("POST /path?query HTTP/1.1" 401)."""
-        return [line for line in self.app_log.read_text(errors="replace").splitlines() if '"' in line]
+        """The request lines the app server logged since this client began
+        ('127.0.0.1:0 - "POST /path?query HTTP/1.1" 401 Unauthorized')."""
+        with self.app.app_log.open("rb") as log:
+            log.seek(self.since)
+            lines = log.read().decode(errors="replace").splitlines()
+        return [line for line in lines if '"' in line]
 
     def wait_for_app_request(self, fragment: str, timeout: float = 10) -> str:
         deadline = time.monotonic() + timeout
@@ -238,9 +254,10 @@ def _process(
 def proxied_app(folder: Path, *, upload_bytes: int, import_bytes: int) -> Iterator[ProxiedApp]:
     """Collect static files, start the app (production settings: DEBUG off, a random secret key,
     MASKLOOP_TLS on, the upload and import limits given) with uvicorn on a loopback port against
-    the test database, and nginx in front of it with a self-signed certificate."""
+    the test database, and nginx in front of it with a self-signed certificate. The app keeps
+    media in ``media_root`` of the result: what a test uploads for it goes there."""
     var_dir = folder / "var"
-    static_root = var_dir / "static"
+    static_root, media_root = var_dir / "static", var_dir / "media"
     with override_settings(STATIC_ROOT=static_root):
         call_command("collectstatic", interactive=False, verbosity=0)
     certificate, key = self_signed_certificate(folder)
@@ -266,7 +283,7 @@ def proxied_app(folder: Path, *, upload_bytes: int, import_bytes: int) -> Iterat
         REDIS_URL="",
         CELERY_TASK_ALWAYS_EAGER="true",
         MASKLOOP_VAR_DIR=str(var_dir),
-        MASKLOOP_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        MASKLOOP_MEDIA_ROOT=str(media_root),
         MASKLOOP_DB_CONN_MAX_AGE="0",
         MASKLOOP_MAX_UPLOAD_BYTES=str(upload_bytes),
         MASKLOOP_MAX_IMPORT_BYTES=str(import_bytes),
@@ -279,7 +296,7 @@ def proxied_app(folder: Path, *, upload_bytes: int, import_bytes: int) -> Iterat
     )
     app = ProxiedApp(
         http_port=http_port, https_port=https_port, certificate=certificate,
-        app_log=folder / "app.log", proxy_log=folder / "access.log", static_root=static_root,
+        app_log=folder / "app.log", proxy_log=folder / "access.log", media_root=media_root,
     )  # fmt: skip
     uvicorn = [sys.executable, "-m", "uvicorn", "annotator.asgi:application", "--host", "127.0.0.1",
                "--port", str(app_port), *APP_SERVER_FLAGS, "--log-level", "info"]  # fmt: skip

@@ -25,7 +25,14 @@ from websockets.typing import Origin
 from annotator.common.body_limit import FORM_MARGIN
 from inference.evaluation.clicker import next_click
 from tests.conftest import ProjectSetup
-from tests.deploy.proxy_stack import ProxiedApp, Response, proxied_app, proxy_body_limits, proxy_missing
+from tests.deploy.proxy_stack import (
+    ProxiedApp,
+    ProxyClient,
+    Response,
+    proxied_app,
+    proxy_body_limits,
+    proxy_missing,
+)
 from tests.factories import PASSWORD, upload_scene
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,18 +42,27 @@ UPLOAD_BYTES = 1024 * 1024
 IMPORT_BYTES = 3 * 1024 * 1024
 
 
-@pytest.fixture
-def proxy(tmp_path: Path) -> Iterator[ProxiedApp]:
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) -> Iterator[ProxiedApp]:
+    """One app and proxy for the module (starting them is most of a test's time); each test has
+    its own data, browser and slice of the logs."""
     missing = proxy_missing()
     if missing is not None:
         if os.environ.get("MASKLOOP_REQUIRE_BROWSER") == "1":
             pytest.fail(f"the proxy test is required here but cannot run: {missing}")
         pytest.skip(f"PROXY TEST SKIPPED: {missing}")
-    with proxied_app(tmp_path, upload_bytes=UPLOAD_BYTES, import_bytes=IMPORT_BYTES) as app:
+    folder = tmp_path_factory.mktemp("proxy")
+    with proxied_app(folder, upload_bytes=UPLOAD_BYTES, import_bytes=IMPORT_BYTES) as app:
         yield app
 
 
-def log_in(proxy: ProxiedApp, user: Any) -> Response:
+@pytest.fixture
+def proxy(proxied: ProxiedApp, settings: Any) -> ProxyClient:
+    settings.MEDIA_ROOT = str(proxied.media_root)
+    return proxied.client()
+
+
+def log_in(proxy: ProxyClient, user: Any) -> Response:
     """Log in through the login page over HTTPS, as a browser does; returns the response."""
     # The tests hash passwords with MD5, which the server's settings do not accept: a hash it
     # knows, with few rounds to stay quick.
@@ -62,19 +78,19 @@ def log_in(proxy: ProxiedApp, user: Any) -> Response:
     )
     return proxy.request(
         "POST", "/login/", body=form.encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": proxy.origin},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": proxy.app.origin},
     )  # fmt: skip
 
 
-def test_plain_http_is_redirected_to_https(proxy: ProxiedApp) -> None:
+def test_plain_http_is_redirected_to_https(proxy: ProxyClient) -> None:
     answer = proxy.request("GET", "/projects/?page=2", https=False)
     assert answer.status == 301
-    assert answer.headers["Location"] == f"{proxy.origin}/projects/?page=2"
+    assert answer.headers["Location"] == f"{proxy.app.origin}/projects/?page=2"
     assert proxy.app_requests() == []
 
 
 def test_pages_come_from_the_app_over_https_with_hsts_and_a_secure_session_cookie(
-    proxy: ProxiedApp, project_setup: ProjectSetup
+    proxy: ProxyClient, project_setup: ProjectSetup
 ) -> None:
     page = proxy.request("GET", "/login/", headers={"X-Forwarded-For": "203.0.113.9"})
     assert page.status == 200
@@ -95,18 +111,18 @@ def test_pages_come_from_the_app_over_https_with_hsts_and_a_secure_session_cooki
     assert "max-age=" in projects.headers["Strict-Transport-Security"]
 
 
-def test_static_files_are_served_by_nginx(proxy: ProxiedApp) -> None:
+def test_static_files_are_served_by_nginx(proxy: ProxyClient) -> None:
     answer = proxy.request("GET", "/static/css/app.css")
     assert answer.status == 200
     assert answer.body == (ROOT / "frontend" / "static" / "css" / "app.css").read_bytes()
     assert answer.headers["Content-Type"].startswith("text/css")
-    assert "/static/css/app.css" in proxy.proxy_log.read_text()
+    assert "/static/css/app.css" in proxy.app.proxy_log.read_text()
     proxy.request("GET", "/login/")
     proxy.wait_for_app_request('"GET /login/ HTTP/1.1"')
     assert not [line for line in proxy.app_requests() if "/static/" in line]
 
 
-def upload(proxy: ProxiedApp, path: str, size: int) -> Response:
+def upload(proxy: ProxyClient, path: str, size: int) -> Response:
     """A logged-in page's multipart upload whose whole body is ``size`` bytes."""
     boundary = "maskloop-test-boundary"
     head = (
@@ -118,13 +134,13 @@ def upload(proxy: ProxiedApp, path: str, size: int) -> Response:
     headers = {
         "Content-Type": f"multipart/form-data; boundary={boundary}",
         "X-CSRFToken": proxy.cookies["csrftoken"],
-        "Origin": proxy.origin,
+        "Origin": proxy.app.origin,
     }
     return proxy.request("POST", path, body=body, headers=headers)
 
 
 def test_bodies_over_the_apps_limits_are_refused_by_nginx_before_the_app_sees_them(
-    proxy: ProxiedApp, project_setup: ProjectSetup
+    proxy: ProxyClient, project_setup: ProjectSetup
 ) -> None:
     limits = proxy_body_limits(upload_bytes=UPLOAD_BYTES, import_bytes=IMPORT_BYTES)
     # nginx takes exactly the bodies the app's views take, so every refusal for size is its own.
@@ -155,13 +171,13 @@ def test_bodies_over_the_apps_limits_are_refused_by_nginx_before_the_app_sees_th
 
 
 def test_a_click_over_the_proxied_websocket_is_answered(
-    proxy: ProxiedApp, project_setup: ProjectSetup
+    proxy: ProxyClient, project_setup: ProjectSetup
 ) -> None:
     image, scene = upload_scene(project_setup.project, project_setup.admin, width=96, height=72, seed=3)
     click = next_click(scene.masks[0], np.zeros_like(scene.masks[0]))
     assert click is not None
     assert log_in(proxy, project_setup.admin).status == 302
-    url = f"wss://127.0.0.1:{proxy.https_port}/ws/projects/{project_setup.project.id}/"
+    url = f"wss://127.0.0.1:{proxy.app.https_port}/ws/projects/{project_setup.project.id}/"
     frames = asyncio.run(
         _click_over_socket(proxy, url, image.id, project_setup.label_class.id, (click.x, click.y))
     )
@@ -173,7 +189,7 @@ def test_a_click_over_the_proxied_websocket_is_answered(
 
 
 async def _click_over_socket(
-    proxy: ProxiedApp, url: str, image_id: int, class_id: int, point: tuple[float, float]
+    proxy: ProxyClient, url: str, image_id: int, class_id: int, point: tuple[float, float]
 ) -> dict[str, dict[str, Any]]:
     """Open a session on the image and click at ``point`` (docs/protocol.md); returns the first
     frame of each type the server sent, up to the click's ``mask``."""
@@ -187,7 +203,7 @@ async def _click_over_socket(
         return seen[kind]
 
     async with connect(
-        url, ssl=proxy.tls(), origin=Origin(proxy.origin),
+        url, ssl=proxy.app.tls(), origin=Origin(proxy.app.origin),
         additional_headers={"Cookie": f"sessionid={proxy.cookies['sessionid']}"},
     ) as ws:  # fmt: skip
         await until("hello")
