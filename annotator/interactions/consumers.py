@@ -1,8 +1,10 @@
 """The WebSocket consumer of the annotation page.
 
 It authenticates (session cookie, Origin checked by AllowedHostsOriginValidator in asgi.py),
-checks project membership, validates every frame, records events through the service and
-dispatches the task. It never runs a model and never writes the ORM itself.
+checks project membership, keeps every frame inside the connection's limits (``frame_limits``),
+validates it, records events through the service and dispatches the task. It never runs a model
+and never writes the ORM itself. A refused connection is accepted and then closed with its
+code, so the page learns why (a close before accepting reaches a browser as HTTP 403).
 
 In the embedded set-up, where the task runs in this process, dispatching is not awaited by
 the frame's handler: a consumer handles one message at a time, so the frames the task relays
@@ -15,8 +17,8 @@ same reason relayed frames skip Channels' per-message database clean-up (``dispa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +29,16 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from annotator.annotations import locks
 from annotator.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from annotator.images.selectors import image_get
-from annotator.interactions import access, protocol, relay, routing, selectors, services, tasks
+from annotator.interactions import (
+    access,
+    frame_limits,
+    protocol,
+    relay,
+    routing,
+    selectors,
+    services,
+    tasks,
+)
 from annotator.interactions.selectors import SessionInfo
 from annotator.projects.selectors import label_class_get, membership_get
 
@@ -41,11 +52,16 @@ CLOSE_NOT_A_MEMBER = 4404
 class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     project_id: int
     user_id: int
+    member: bool
+    limits: frame_limits.FrameLimits
+    bucket: frame_limits.TokenBucket
     sessions: dict[int, SessionInfo]
     routes: routing.RouteMemory
     dispatching: set[asyncio.Task[None]]
 
     async def connect(self) -> None:
+        self.member = False
+        await self.accept()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -56,12 +72,21 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         except DomainError:
             await self.close(code=CLOSE_NOT_A_MEMBER)
             return
+        self.member = True
         self.user_id = user.pk
+        self.limits = frame_limits.FrameLimits.from_settings()
+        self.bucket = frame_limits.TokenBucket(burst=self.limits.burst, per_second=self.limits.per_second)
         self.sessions = {}
         self.routes = routing.RouteMemory()
         self.dispatching = set()
-        await self.accept()
-        await self.send_json({"type": "hello", "project_id": self.project_id, "role": membership.role})
+        await self.send_json(
+            {
+                "type": "hello",
+                "project_id": self.project_id,
+                "role": membership.role,
+                "limits": self.limits.for_page(),
+            }
+        )
 
     async def disconnect(self, code: int) -> None:
         sessions = list(getattr(self, "sessions", {}))
@@ -74,14 +99,19 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        if not self.member:  # a refused connection, closing: nothing it sends is read
+            return
         content: Any = None
         try:
-            if text_data is None:
-                raise InvalidInput("Send text frames holding JSON.", code="invalid_json")
+            self.limits.check_size(text_data, bytes_data)
             try:
-                content = json.loads(text_data)
-            except ValueError:
-                raise InvalidInput("The frame is not valid JSON.", code="invalid_json") from None
+                self.bucket.take()
+            except frame_limits.RateLimited:
+                with contextlib.suppress(InvalidInput):  # to name the refused event
+                    content = frame_limits.decode(text_data)
+                raise
+            content = frame_limits.decode(text_data)
+            self.limits.check_stroke(content)
             await self.handle(protocol.parse(content))
         except DomainError as error:
             await self.send_json(self._error_frame(error, content))
@@ -271,6 +301,8 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     @staticmethod
     def _error_frame(error: DomainError, content: Any) -> dict[str, Any]:
         frame: dict[str, Any] = {"type": "error", "code": error.code, "detail": error.detail}
+        if isinstance(error, frame_limits.RateLimited):
+            frame["retry_ms"] = error.retry_ms
         if isinstance(content, dict):
             for key in ("event_id", "session_id", "seq"):
                 if key in content and isinstance(content[key], (str, int)):

@@ -1,6 +1,8 @@
 """The WebSocket message protocol: parsing and validating what the page sends.
 
 Every check here raises ``InvalidInput`` with a code the page can act on; see docs/protocol.md.
+The frame's size and a stroke's number of points are the connection's limits, checked before
+parsing (``frame_limits``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ from typing import Any
 from annotator.common.errors import InvalidInput
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+# The largest id (a 64-bit key) and the largest `seq` (stored as a 32-bit integer).
+MAX_ID = 2**63 - 1
+MAX_SEQ = 2**31 - 1
+# A ping's token is echoed as it came: a string of at most this many characters, a number,
+# true, false or null.
+MAX_TOKEN_CHARS = 64
 EVENT_KINDS = ("click", "box", "scribble", "brush", "start", "undo", "redo", "choose", "accept", "cancel")
-# A stroke (scribble or brush) has at most this many points; the page thins longer drags.
-MAX_STROKE_POINTS = 2000
 # Scribble thickness and brush size, in image pixels.
 STROKE_SIZES = (1.0, 512.0)
 
@@ -50,11 +56,25 @@ class SessionEvent:
 Message = Ping | Hold | OpenSession | SessionEvent
 
 
-def _int(content: dict[str, Any], key: str) -> int:
+def _int(content: dict[str, Any], key: str, maximum: int = MAX_ID) -> int:
     value = content.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"'{key}' must be a non-negative integer.", code="invalid_message")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        raise InvalidInput(f"'{key}' must be an integer from 0 to {maximum}.", code="invalid_message")
     return value
+
+
+def _token(content: dict[str, Any]) -> Any:
+    token = content.get("t")
+    if token is None or isinstance(token, (bool, int)):
+        return token
+    if isinstance(token, float):
+        return _finite(token, "'t'")  # 1e999 is infinite, which JSON cannot echo
+    if isinstance(token, str) and len(token) <= MAX_TOKEN_CHARS:
+        return token
+    raise InvalidInput(
+        f"'t' must be a string of at most {MAX_TOKEN_CHARS} characters, a number, true, false or null.",
+        code="invalid_message",
+    )
 
 
 def _finite(value: Any, name: str) -> float:
@@ -84,10 +104,8 @@ def _size(content: dict[str, Any], key: str) -> float:
 
 def _points(content: dict[str, Any]) -> list[list[float]]:
     points = content.get("points")
-    if not isinstance(points, list) or not 1 <= len(points) <= MAX_STROKE_POINTS:
-        raise InvalidInput(
-            f"'points' must be a list of 1 to {MAX_STROKE_POINTS} [x, y] pairs.", code="invalid_message"
-        )
+    if not isinstance(points, list) or not points:
+        raise InvalidInput("'points' must be a list of [x, y] pairs.", code="invalid_message")
     out: list[list[float]] = []
     for point in points:
         if not isinstance(point, list) or len(point) != 2:
@@ -129,7 +147,7 @@ def parse(content: Any) -> Message:
         raise InvalidInput("A message must be a JSON object.", code="invalid_message")
     kind = content.get("type")
     if kind == "ping":
-        return Ping(token=content.get("t"))
+        return Ping(token=_token(content))
     if kind == "open":
         return OpenSession(image_id=_int(content, "image_id"), class_id=_int(content, "class_id"))
     if kind == "hold":
@@ -141,7 +159,7 @@ def parse(content: Any) -> Message:
         raise InvalidInput("'event_id' must be 1-64 letters, digits or _.:-", code="invalid_message")
     seq = content.get("seq")
     if seq is not None:
-        seq = _int(content, "seq")
+        seq = _int(content, "seq", MAX_SEQ)
     return SessionEvent(
         session_id=_int(content, "session_id"),
         event_id=event_id,

@@ -282,20 +282,6 @@ async def test_accept_over_the_socket_saves_the_annotation(live: dict[str, Any])
     await comm.disconnect()
 
 
-async def test_a_user_who_is_not_a_member_is_refused(live: dict[str, Any]) -> None:
-    setup = live["setup"]
-    cookie = await database_sync_to_async(session_cookie)(setup.outsider)
-    comm = communicator(setup.project.id, cookie)
-    connected, code = await comm.connect()
-    assert not connected and code == 4404
-
-
-async def test_an_anonymous_connection_is_refused(live: dict[str, Any]) -> None:
-    comm = communicator(live["setup"].project.id, None)
-    connected, code = await comm.connect()
-    assert not connected and code == 4401
-
-
 async def test_a_cross_origin_connection_is_refused(live: dict[str, Any]) -> None:
     comm = communicator(live["setup"].project.id, live["cookie"], origin="http://evil.example")
     connected, _ = await comm.connect()

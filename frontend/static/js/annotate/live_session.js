@@ -10,9 +10,25 @@
 // out before its commit, then failed to commit, is applied again, and the engine's second
 // answer may differ from the first one the page shows.
 
+//
+// The server's limits come with its `hello` (docs/protocol.md): the page thins a stroke to its
+// number of points, keeps a frame it could not take to itself, and sends a frame refused for
+// the rate again once the server says it will take it. A connection refused for who the user is
+// (close codes 4401, 4404) is said in words and not tried again.
+
 // How many answered event ids the page remembers, to tell a second answer from a first.
 const ANSWERS_KEPT = 256;
-const REFUSED = { 4401: "not logged in", 4404: "not a member of this project", 1006: null };
+const REFUSED = {
+  4401: { text: "You are logged out: log in again.", link: "Log in", href: () => `/login/?next=${encodeURIComponent(location.pathname)}` },
+  4404: { text: "You are not a member of this project (or it no longer exists).", link: "Your projects", href: () => "/projects/" },
+};
+
+// At most `max` points of the stroke, evenly spaced from its first to its last.
+function thin(points, max) {
+  if (points.length <= max) return points;
+  const step = (points.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]);
+}
 
 function newEventId() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
@@ -29,6 +45,7 @@ export class LiveSession {
     this.sessionId = null;
     this.openArgs = null;
     this.retryMs = 500;
+    this.limits = null; // from the server's hello
     this.resyncMs = resyncMs;
     this.lastProgress = performance.now();
     setInterval(() => this.resyncIfStalled(), Math.min(1000, resyncMs / 4));
@@ -55,9 +72,9 @@ export class LiveSession {
     this.socket = new WebSocket(this.url);
     this.socket.onmessage = (message) => this.receive(JSON.parse(message.data));
     this.socket.onclose = (event) => {
-      const reason = REFUSED[event.code];
-      if (reason) {
-        this.handlers.onStatus(`refused: ${reason}`);
+      const refused = REFUSED[event.code];
+      if (refused) {
+        this.handlers.onRefused(refused.text, { text: refused.link, href: refused.href() });
         return;
       }
       this.handlers.onStatus("disconnected: reconnecting…");
@@ -87,6 +104,12 @@ export class LiveSession {
     if (this.sessionId === null) return null;
     this.seq += 1;
     const frame = { type: kind, session_id: this.sessionId, event_id: newEventId(), seq: this.seq, ...fields };
+    if (frame.points) frame.points = thin(frame.points, this.limits.stroke_points);
+    if (new TextEncoder().encode(JSON.stringify(frame)).length > this.limits.max_frame_bytes) {
+      this.handlers.onError({ type: "error", code: "frame_too_large", event_id: frame.event_id,
+        detail: "This is too large to send: draw it in shorter strokes." });
+      return null;
+    }
     if (!this.pending.size) this.lastProgress = performance.now();
     this.pending.set(frame.event_id, { frame, sentAt: performance.now() });
     if (this.ready) this.socket.send(JSON.stringify(frame));
@@ -109,11 +132,28 @@ export class LiveSession {
     return this.answered.has(frame.event_id);
   }
 
+  // A frame refused for the rate goes again once the server takes frames again: an event while
+  // it has no answer (after a reconnect the session's frame sends it anyway), an `open` while
+  // the page has no session. A `hold` waits for its next beat.
+  retryLater(frame) {
+    this.handlers.onStatus("sending too fast: trying again…");
+    setTimeout(() => {
+      if (!this.ready) return;
+      const entry = frame.event_id !== undefined ? this.pending.get(frame.event_id) : undefined;
+      if (entry) this.socket.send(JSON.stringify(entry.frame));
+      else if (frame.event_id === undefined && this.sessionId === null && this.openArgs) {
+        this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
+      }
+    }, frame.retry_ms);
+  }
+
   receive(frame) {
     if (frame.session_id !== undefined && frame.type !== "ack") this.lastProgress = performance.now();
     switch (frame.type) {
       case "hello":
         this.retryMs = 500;
+        this.limits = frame.limits;
+    this.limits = null; // from the server's hello
         this.handlers.onStatus("connected");
         if (this.openArgs) this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
         break;
@@ -152,6 +192,10 @@ export class LiveSession {
         this.handlers.onCancelled(frame);
         break;
       case "error": {
+        if (frame.code === "rate_limited") {
+          this.retryLater(frame);
+          break;
+        }
         const again = this.answeredAgain(frame);
         if (frame.event_id) this.settle(frame);
         this.handlers.onError(frame);

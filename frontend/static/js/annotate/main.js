@@ -128,6 +128,14 @@ function nextObject() {
 const previews = new Map();
 const live = new LiveSession(projectId, {
   onStatus: setStatus,
+  // The server refused the connection for who the user is: say why, with where to go instead.
+  onRefused: (text, link) => {
+    setStatus(`${text} `);
+    const a = document.createElement("a");
+    a.href = link.href;
+    a.textContent = link.text;
+    statusEl.append(a);
+  },
   onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
   onSession: (frame) => {
     mask.setMask(frame.mask);

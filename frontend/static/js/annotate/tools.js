@@ -7,15 +7,8 @@
 //   eraser    left drag: erase by hand
 //   correct   short left press on a saved object: correct that object's mask; a left drag pans
 //   delete    short left press on a saved object: delete it; a left drag pans
-// A middle drag pans with every tool. Strokes are sent on release, in image pixels.
-
-const MAX_POINTS = 2000;
-
-function thin(points) {
-  if (points.length <= MAX_POINTS) return points;
-  const step = (points.length - 1) / (MAX_POINTS - 1);
-  return Array.from({ length: MAX_POINTS }, (_, i) => points[Math.round(i * step)]);
-}
+// A middle drag pans with every tool. Strokes are sent on release, in image pixels (thinned to
+// the server's limit on the way: live_session.js).
 
 export class Tools {
   // actions: { click(x, y, positive), box(x0, y0, x1, y1), scribble(points, thickness, positive),
@@ -101,7 +94,7 @@ export class Tools {
     this.drag = null;
     const negative = drag.button === 2 || drag.shift;
     if (drag.points !== null) {
-      const points = thin(drag.points);
+      const points = drag.points;
       if (this.tool === "box") {
         const [x1, y1] = points[points.length - 1];
         const [x0, y0] = points[0];
