@@ -34,7 +34,9 @@ NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 PROXY_CONF = ROOT / "docker" / "nginx" / "maskloop.conf"
 BODY_LIMIT = ROOT / "docker" / "nginx" / "body_limit.envsh"
 # The app server's flags, as docker/compose.yaml's web service runs it.
-APP_SERVER_FLAGS = ["--proxy-headers", "--forwarded-allow-ips", "*", "--no-server-header"]
+APP_SERVER_FLAGS = [
+    "--proxy-headers", "--forwarded-allow-ips", "*", "--no-server-header", "--ws-max-size", "1048576",
+]  # fmt: skip
 
 
 def proxy_missing() -> str | None:
