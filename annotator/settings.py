@@ -21,7 +21,8 @@ env = environ.Env()
 # ``make run`` (scripts/run.sh) asks for it; a server never should.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-VAR_DIR = Path(env.str("MASKLOOP_VAR_DIR", default=str(BASE_DIR / "var")))
+# An empty value (as in docker/.env.example) means the default too.
+VAR_DIR = Path(env.str("MASKLOOP_VAR_DIR", default="") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # DJANGO_SECRET_KEY signs sessions and CSRF tokens; a deployment sets it (every web process the
@@ -180,7 +181,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # WhiteNoise serves static files under any ASGI server; finders avoid a collectstatic step locally.
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = Path(env.str("MASKLOOP_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MASKLOOP_MEDIA_ROOT", default="") or VAR_DIR / "media")
 MEDIA_URL = "media/"
 
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ behind nginx) does; daphne's Twisted layer buffers a whole body first, and nginx
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from http.cookies import SimpleCookie
@@ -35,6 +36,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+
+# How long a refused body is read (and dropped) after the answer, so the connection closes cleanly.
+DRAIN_SECONDS = 2.0
 
 # Room for the multipart form around an uploaded file (boundaries, headers, other fields).
 FORM_MARGIN = 64 * 1024
@@ -88,6 +92,23 @@ async def _answer(send: Send, status: int, code: str, detail: str, path: str) ->
     await send({"type": "http.response.body", "body": body})
 
 
+async def _drain(receive: Receive) -> None:
+    """Read and drop what is left of a refused body, for at most ``DRAIN_SECONDS``: a server that
+    closes with a body unread resets the connection, and a proxy in front then loses the answer
+    already sent (nginx answers 502). Nothing read here is kept."""
+
+    async def rest() -> None:
+        while True:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+
+    try:
+        await asyncio.wait_for(rest(), DRAIN_SECONDS)
+    except TimeoutError:
+        return
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -109,14 +130,18 @@ class BodyLimitMiddleware:
         ):
             detail = "Log in (or send an API token) before sending a body this large."
             await _answer(send, 401 if path.startswith("/api/") else 403, "not_authenticated", detail, path)
+            await _drain(receive)
             return
         limit = body_limit_of(path)
         if declared is not None and declared > limit:
-            await _answer(
-                send, 413, "request_too_large", f"The request body is larger than {limit} bytes.", path
-            )
+            detail = f"The request body is larger than {limit} bytes."
+            await _answer(send, 413, "request_too_large", detail, path)
+            await _drain(receive)
             return
-        await self.app(scope, _Counted(receive, send, limit, path), send)
+        counted = _Counted(receive, send, limit, path)
+        await self.app(scope, counted, send)
+        if counted.cut:
+            await _drain(receive)
 
 
 class _Counted:
