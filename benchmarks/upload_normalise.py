@@ -9,8 +9,8 @@ the decode alone that every upload paid before anything was stored other than as
 (open, load, the Exif orientation's size). Times are per upload; sizes are the stored bytes
 over the uploaded bytes.
 
-    .venv/bin/python benchmarks/upload_normalise.py --repeat 3
-    .venv/bin/python benchmarks/upload_normalise.py --megapixels 12 --limit 10
+    .venv/bin/python benchmarks/upload_normalise.py --repeat 3   # and --png-compression 6
+    .venv/bin/python benchmarks/upload_normalise.py --megapixels 12 --limit 10 --repeat 2
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotator.images import normalise  # noqa: E402
 from annotator.images.validation import check_upload  # noqa: E402
 from benchmarks.stats import report, summary  # noqa: E402
 
@@ -96,8 +97,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100, help="distinct photos to use")
     parser.add_argument("--megapixels", type=float, default=0.0, help="scale each photo (0: as is)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--png-compression", type=int, default=normalise.PNG_COMPRESSION, help="zlib, 0-9")
     parser.add_argument("--out", type=Path, default=None, help="write the summary and raw records as JSON")
     args = parser.parse_args()
+    normalise.PNG_COMPRESSION = args.png_compression
     paths = sorted({p.name.split("_", 1)[1]: p for p in args.images.glob("*.jpg")}.values())[: args.limit]
     records: list[dict[str, Any]] = []
     for path in paths:
@@ -120,7 +123,9 @@ def main() -> None:
                     "decode_s": timed(partial(decode_only, data), args.repeat),
                 }
             )
-    result: dict[str, Any] = {"photos": len(paths), "repeat": args.repeat, "kinds": {}}
+    result: dict[str, Any] = {
+        "photos": len(paths), "repeat": args.repeat, "png_compression": args.png_compression, "kinds": {}
+    }  # fmt: skip
     for kind in dict.fromkeys(r["kind"] for r in records):
         rows = [r for r in records if r["kind"] == kind]
         stored, uploaded = sum(r["stored_bytes"] for r in rows), sum(r["upload_bytes"] for r in rows)
