@@ -76,32 +76,31 @@ def matte_compute(*, matte_id: int) -> None:
             finished_at=timezone.now(),
         )
         return
-    matte_store(annotation=annotation, revision=matte.revision, png=png)
+    _keep(matte, png)
 
 
-def matte_store(*, annotation: Annotation, revision: int, png: bytes) -> AnnotationMatte | None:
-    """Keep ``png`` as the matte of the object's ``revision`` (ready) unless one is kept already;
-    the object's earlier revisions' mattes go. Returns the matte kept (None: the revision is no
-    longer the object's, and nothing is kept)."""
-    name = default_storage.save(matte_path(annotation=annotation, revision=revision), ContentFile(png))
+def _keep(matte: AnnotationMatte, png: bytes) -> None:
+    """Store ``png`` as the pending ``matte`` (ready); the object's earlier revisions' mattes go.
+    Nothing is kept when the object changed meanwhile, or another run stored it first."""
+    name = default_storage.save(
+        matte_path(annotation=matte.annotation, revision=matte.revision), ContentFile(png)
+    )
     with transaction.atomic():
-        current = Annotation.all_objects.filter(id=annotation.id).values_list("revision", flat=True).first()
-        if current != revision:
+        if not Annotation.all_objects.filter(id=matte.annotation_id, revision=matte.revision).exists():
+            _drop([matte])
             transaction.on_commit(lambda: _delete_files([name]))
-            return None
-        matte, created = AnnotationMatte.objects.get_or_create(
-            annotation=annotation,
-            revision=revision,
-            defaults={"state": MatteState.READY, "file": name, "finished_at": timezone.now()},
+            return
+        stored = AnnotationMatte.objects.filter(id=matte.id, state=MatteState.PENDING).update(
+            state=MatteState.READY, file=name, error="", finished_at=timezone.now()
         )
-        if not created:
-            stored = AnnotationMatte.objects.filter(id=matte.id).exclude(state=MatteState.READY)
-            if stored.update(state=MatteState.READY, file=name, error="", finished_at=timezone.now()):
-                matte.refresh_from_db()
-            else:
-                transaction.on_commit(lambda: _delete_files([name]))
-        _drop(list(AnnotationMatte.objects.filter(annotation=annotation, revision__lt=revision)))
-    return matte
+        if not stored:
+            transaction.on_commit(lambda: _delete_files([name]))
+            return
+        _drop(
+            list(
+                AnnotationMatte.objects.filter(annotation_id=matte.annotation_id, revision__lt=matte.revision)
+            )
+        )
 
 
 def _drop(mattes: list[AnnotationMatte]) -> None:

@@ -93,9 +93,8 @@ def matte_read(*, matte: AnnotationMatte) -> bytes | None:
         return None
 
 
-def matte_kept_png(*, annotation: Annotation) -> bytes | None:
-    """The PNG of the matte kept for the object's current revision, if one is ready."""
-    matte = AnnotationMatte.objects.filter(
-        annotation=annotation, revision=annotation.revision, state=MatteState.READY
-    ).first()
-    return matte_read(matte=matte) if matte is not None else None
+def mattes_kept(*, annotations: list[Annotation]) -> dict[int, AnnotationMatte]:
+    """The ready mattes of these objects' current revisions, by object id (one query)."""
+    revisions = {annotation.id: annotation.revision for annotation in annotations}
+    ready = AnnotationMatte.objects.filter(annotation_id__in=revisions, state=MatteState.READY)
+    return {matte.annotation_id: matte for matte in ready if revisions[matte.annotation_id] == matte.revision}
