@@ -84,7 +84,6 @@ async def _answer(send: Send, status: int, code: str, detail: str, path: str) ->
     headers = [
         (b"content-type", kind),
         (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
     ]
     if status == 401:
         headers.append((b"www-authenticate", b"Token"))

@@ -221,3 +221,19 @@ async def _click_over_socket(
         await ws.send(json.dumps(click))
         await until("mask")
     return seen
+
+
+def test_an_anonymous_body_the_app_refuses_reaches_the_client_as_its_401_never_a_502(
+    proxy: ProxyClient, project_setup: ProjectSetup
+) -> None:
+    # Under nginx's limit, so nginx passes it on; over the app's anonymous limit, so the app
+    # answers before reading it, and must still close the connection cleanly.
+    path = f"/api/projects/{project_setup.project.id}/images/?probe=anonymous"
+    body = b"x" * (1024 * 1024)
+    statuses = [
+        proxy.app.client()
+        .request("POST", path, body=body, headers={"Content-Type": "application/octet-stream"})
+        .status
+        for _ in range(30)
+    ]
+    assert statuses == [401] * 30
