@@ -153,7 +153,6 @@ export class LiveSession {
       case "hello":
         this.retryMs = 500;
         this.limits = frame.limits;
-    this.limits = null; // from the server's hello
         this.handlers.onStatus("connected");
         if (this.openArgs) this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
         break;
