@@ -27,7 +27,7 @@ SAME_FORMAT = {"MPO": "JPEG"}
 class CheckedImage:
     """What to store: ``data`` in ``format``, ``size_bytes`` long, its SHA-256 ``checksum``;
     the picture's ``width`` and ``height`` as displayed. ``upload_checksum`` is the SHA-256 of
-    the bytes as uploaded (images stored before normalisation have that as their checksum)."""
+    the bytes as uploaded (the checksum of an image that was stored as it was uploaded)."""
 
     data: bytes
     format: str
