@@ -12,9 +12,11 @@
 
 //
 // The server's limits come with its `hello` (docs/protocol.md): the page thins a stroke to its
-// number of points, keeps a frame it could not take to itself, and sends a frame refused for
-// the rate again once the server says it will take it. A connection refused for who the user is
-// (close codes 4401, 4404) is said in words and not tried again.
+// number of points and keeps a frame it could not take to itself. When an event is refused for
+// the rate, the page holds its events back for the wait the server named, then sends the ones
+// that have not gone, in order (only an event already on its way when the refusal came can
+// overtake them). A connection refused for who the user is (close codes 4401, 4404) is said in
+// words and not tried again.
 
 // How many answered event ids the page remembers, to tell a second answer from a first.
 const ANSWERS_KEPT = 256;
@@ -46,6 +48,7 @@ export class LiveSession {
     this.openArgs = null;
     this.retryMs = 500;
     this.limits = null; // from the server's hello
+    this.waitUntil = 0; // events wait until then: the server refused one for the rate
     this.resyncMs = resyncMs;
     this.lastProgress = performance.now();
     setInterval(() => this.resyncIfStalled(), Math.min(1000, resyncMs / 4));
@@ -111,10 +114,20 @@ export class LiveSession {
       return null;
     }
     if (!this.pending.size) this.lastProgress = performance.now();
-    this.pending.set(frame.event_id, { frame, sentAt: performance.now() });
-    if (this.ready) this.socket.send(JSON.stringify(frame));
+    this.pending.set(frame.event_id, { frame, sentAt: performance.now(), unsent: true });
+    this.flush();
     this.handlers.onBusy(this.pending.size);
     return frame.event_id;
+  }
+
+  // Send the events that have not gone yet, in order, unless the page is to wait.
+  flush() {
+    if (!this.ready || performance.now() < this.waitUntil) return;
+    for (const entry of this.pending.values()) {
+      if (!entry.unsent) continue;
+      entry.unsent = false;
+      this.socket.send(JSON.stringify(entry.frame));
+    }
   }
 
   settle(frame) {
@@ -132,18 +145,18 @@ export class LiveSession {
     return this.answered.has(frame.event_id);
   }
 
-  // A frame refused for the rate goes again once the server takes frames again: an event while
-  // it has no answer (after a reconnect the session's frame sends it anyway), an `open` while
-  // the page has no session. A `hold` waits for its next beat.
+  // A frame refused for the rate: an event goes again, with those made meanwhile, once the wait
+  // is over; an `open` too while the page has no session. A `hold` waits for its next beat.
   retryLater(frame) {
-    this.handlers.onStatus("sending too fast: trying again…");
+    this.handlers.onStatus("sending too fast: waiting a moment…");
+    const entry = this.pending.get(frame.event_id);
+    if (entry) entry.unsent = true;
+    this.waitUntil = Math.max(this.waitUntil, performance.now() + frame.retry_ms);
     setTimeout(() => {
-      if (!this.ready) return;
-      const entry = frame.event_id !== undefined ? this.pending.get(frame.event_id) : undefined;
-      if (entry) this.socket.send(JSON.stringify(entry.frame));
-      else if (frame.event_id === undefined && this.sessionId === null && this.openArgs) {
+      if (frame.event_id === undefined && this.sessionId === null && this.openArgs && this.ready) {
         this.socket.send(JSON.stringify({ type: "open", ...this.openArgs }));
       }
+      this.flush();
     }, frame.retry_ms);
   }
 
@@ -161,7 +174,8 @@ export class LiveSession {
         this.handlers.onSession(frame);
         // Resend what has no answer yet: the server applies each event id once, and answers
         // events of a session closed meanwhile with an error, which settles them.
-        for (const { frame: event } of this.pending.values()) this.socket.send(JSON.stringify(event));
+        for (const entry of this.pending.values()) entry.unsent = true;
+        this.flush();
         break;
       case "ready":
         this.handlers.onReady(frame);
