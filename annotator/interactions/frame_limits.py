@@ -119,12 +119,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)  # made once: json.loads(**options) makes one a call
+
+
 def decode(text: str | None) -> Any:
     """The frame's JSON value; ``invalid_json`` for binary frames, text that is not JSON (NaN
     and Infinity included) and nesting deeper than the decoder follows."""
     if text is None:
         raise InvalidInput("Send text frames holding JSON.", code="invalid_json")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return _DECODER.decode(text)
     except (ValueError, RecursionError):
         raise InvalidInput("The frame is not valid JSON.", code="invalid_json") from None

@@ -7,6 +7,7 @@ refused frame stored nothing."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -134,8 +135,9 @@ def rows() -> tuple[int, int]:
     return InteractionEvent.objects.count(), InteractionSession.objects.count()
 
 
-async def answers(comm: Any, text: str, token: int) -> list[dict[str, Any]]:
-    """Send ``text`` then a ping; the frames that came before its pong."""
+async def answers(comm: Any, text: str) -> list[dict[str, Any]]:
+    """Send ``text`` then a ping of a token of its own; the frames that came before its pong."""
+    token = f"end-{uuid.uuid4().hex}"
     await comm.send_input({"type": "websocket.receive", "text": text})  # "" included
     await comm.send_json_to({"type": "ping", "t": token})
     seen: list[dict[str, Any]] = []
@@ -159,9 +161,9 @@ def test_any_frame_is_answered_and_leaves_the_socket_open(page: dict[str, Any], 
         comm = communicator(page["project_id"], page["cookie"])
         assert (await comm.connect())[0]
         assert (await comm.receive_json_from())["type"] == "hello"
-        for token, text in enumerate(texts):
+        for text in texts:
             before = await rows()
-            seen = await answers(comm, text, token)
+            seen = await answers(comm, text)
             direct = [frame for frame in seen if frame["type"] in ANSWERS]
             assert direct, f"no answer to {text[:200]!r}"
             for frame in seen:
