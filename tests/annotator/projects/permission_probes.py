@@ -140,10 +140,13 @@ async def _socket(world: World, own: bool, start: bool) -> str:
     cookie = None if world.actor is None else await database_sync_to_async(session_cookie)(world.actor)
     comm = communicator(world.project.id, cookie)
     connected, code = await comm.connect()
+    refusals = {4401: UNAUTHENTICATED, 4404: NOT_FOUND}
     if not connected:
-        return {4401: UNAUTHENTICATED, 4404: NOT_FOUND}[code]
+        return refusals[code]
     try:
-        await comm.receive_json_from()  # hello
+        first = await comm.receive_output(timeout=10)  # hello, or a refusal: accepted, then closed
+        if first["type"] == "websocket.close":
+            return refusals[first["code"]]
         image = world.images["mine" if own or start else "theirs"]
         await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": world.label_class.id})
         frame = await comm.receive_json_from(timeout=10)
