@@ -27,7 +27,6 @@ import io
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,13 +42,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.servers import free_port, wait_for_port  # noqa: E402
 from benchmarks.stats import report, summary  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def install_random_sam(weights_dir: Path, model_type: str) -> None:
@@ -209,18 +203,6 @@ def arm_summary(measured: list[dict[str, Any]]) -> dict[str, Any]:
         # Large mask frames (a speckled mask from random SAM weights) cost encoding and transfer.
         "mask_frame_bytes": summary([float(r["frame_bytes"]) for r in measured]),
     }
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 def server_command(server: str, port: int) -> list[str]:

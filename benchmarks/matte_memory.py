@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.servers import free_port, wait_for_port  # noqa: E402
 from benchmarks.stats import report, summary  # noqa: E402
 
 
@@ -89,12 +89,6 @@ def prepare_data(megapixels: float) -> dict[str, Any]:
     return {"urls": objects, "cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def memory_mb(pid: int, field: str) -> float:
     """``VmRSS`` or ``VmHWM`` (peak) of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -140,18 +134,6 @@ def at_once(base: str, url: str, cookie: str, parallel: int) -> list[dict[str, A
     for thread in threads:
         thread.join()
     return results
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 def run(mode: str, megapixels: float, parallel: int) -> dict[str, Any]:
