@@ -35,7 +35,8 @@ class GeodesicField:
         self.cost = edge_cost(small, weight)
 
     def distance(self, seeds: np.ndarray) -> np.ndarray:
-        """Distance of every pixel to the nearest True pixel of the (h, w) ``seeds`` (inf without)."""
+        """(h, w) float32 distance of every pixel to the nearest True pixel of the (h, w) bool
+        ``seeds`` (float64 inf without any; 0 everywhere when they cover the whole image)."""
         if not seeds.any():
             return np.full((self.height, self.width), np.inf)
         small_h, small_w = self.cost.shape
@@ -47,6 +48,8 @@ class GeodesicField:
         ] = 1
         # Paths leave a seed region through its edge: only the edge pixels need to start.
         edge = grid.astype(bool) & ~cv2.erode(grid, np.ones((3, 3), np.uint8)).astype(bool)
+        if not edge.any():  # the seeds cover the whole image (a scribble as thick as it): all at 0
+            return np.zeros((self.height, self.width), dtype=np.float32)
         distances, _ = MCP_Geometric(self.cost).find_costs(np.argwhere(edge))
         distances = np.asarray(distances, dtype=np.float32) / self.scale
         distances[grid.astype(bool)] = 0.0
