@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 # Close codes (4000-4999 are the application's): the page shows why it was refused.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_A_MEMBER = 4404
+# The answer to a frame whose handling failed for a reason of the server's own (logged).
+INTERNAL_ERROR = DomainError("The server could not handle this (logged). Try again.", code="internal_error")
 
 
 class AnnotationConsumer(AsyncJsonWebsocketConsumer):
@@ -115,6 +117,9 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await self.handle(protocol.parse(content))
         except DomainError as error:
             await self.send_json(self._error_frame(error, content))
+        except Exception:  # a defect, not the page's fault: answered, logged, the socket kept
+            logger.exception("could not handle a frame on project %s", self.project_id)
+            await self.send_json(self._error_frame(INTERNAL_ERROR, content))
 
     async def handle(self, message: protocol.Message) -> None:
         if isinstance(message, protocol.Ping):

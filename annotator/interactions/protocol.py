@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.common.errors import InvalidInput
 
-EVENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+EVENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # matched whole (fullmatch: no trailing newline)
 # The largest id (a 64-bit key) and the largest `seq` (stored as a 32-bit integer).
 MAX_ID = 2**63 - 1
 MAX_SEQ = 2**31 - 1
@@ -155,7 +155,7 @@ def parse(content: Any) -> Message:
     if kind not in EVENT_KINDS:
         raise InvalidInput(f"Unknown message type {kind!r}.", code="unknown_type")
     event_id = content.get("event_id")
-    if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
+    if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
         raise InvalidInput("'event_id' must be 1-64 letters, digits or _.:-", code="invalid_message")
     seq = content.get("seq")
     if seq is not None:
