@@ -4,8 +4,11 @@ Each worker process registers itself with its own queue and beats every few seco
 is pinned to the least loaded live worker when it opens, and its tasks go to that worker's
 queue, where the image embedding and the session state are already in memory. When the pinned
 worker goes silent, the next task re-pins the session to another live worker, which rebuilds
-the state from the event log. No locks are taken here: the session row is locked for the whole
-of a step while a worker applies it, and routing must not wait for that.
+the state from the event log. Routing never waits for a lock: the session row is locked for
+the whole of a step while a worker applies it, and that worker may be the silent one, stopped
+inside its step (its transaction keeps the lock until it wakes or its connection ends). A
+session whose row is locked stays pinned where it is until the step ends; its other tasks go to
+that worker's queue, and the next heartbeat sweep or task re-pins it once the row is free.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -74,6 +78,14 @@ def session_route(*, session_id: int) -> str | None:
     return _route(session_id)[0]
 
 
+def session_handover(*, session_id: int) -> tuple[bool, str | None]:
+    """Re-pin an orphaned session (``orphaned_sessions``) to a live worker: whether it moved
+    (False: a step still holds its row, and its tasks stay on the silent worker's queue for
+    now) and the queue for its next task (None: the shared queue)."""
+    queue, last_seen = _route(session_id)
+    return last_seen is None or last_seen >= _live_since(), queue
+
+
 def _route(session_id: int) -> tuple[str | None, datetime | None]:
     """``session_route``'s queue, and the worker's last heartbeat (None with no worker)."""
     live_since = _live_since()
@@ -90,13 +102,33 @@ def _route(session_id: int) -> tuple[str | None, datetime | None]:
         worker = least_loaded_worker()
         if worker is None:
             return None, None
-        # Pin only if nobody re-pinned it meanwhile; otherwise read again and follow their choice.
-        pinned = InteractionSession.objects.filter(id=session_id, worker_id=row["worker_id"]).update(
-            worker=worker, pinned_at=timezone.now()
-        )
+        pinned = _pin(session_id, row["worker_id"], worker)
+        if pinned is None:  # a step holds the row: the session stays where it is for now
+            if row["worker_id"] is None:
+                return None, None
+            return str(row["worker__queue"]), row["worker__last_seen"]
         if pinned:
             return worker.queue, worker.last_seen
     return None, None
+
+
+def _pin(session_id: int, pinned_to: int | None, worker: Worker) -> bool | None:
+    """Pin the session to ``worker`` unless someone re-pinned it meanwhile (False: read again and
+    follow their choice) or a step holds its row (None), without waiting for that step."""
+    with transaction.atomic():
+        # SKIP LOCKED: where the row has no lock (SQLite), nothing is skipped.
+        free = (
+            InteractionSession.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(id=session_id)
+            .values_list("worker_id", flat=True)
+        )
+        current = list(free)
+        if not current:
+            return None
+        if current[0] != pinned_to:
+            return False
+        InteractionSession.objects.filter(id=session_id).update(worker=worker, pinned_at=timezone.now())
+    return True
 
 
 class RouteMemory:

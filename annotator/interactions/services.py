@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
@@ -28,6 +29,11 @@ from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass
 from inference.masks import rle
 
+logger = logging.getLogger(__name__)
+
+# The longest a page's open waits for a running step of its session to commit (a step takes
+# tens of milliseconds; one that holds the row longer runs on a worker that does not answer).
+OPEN_LOCK_TIMEOUT_MS = 1000
 # Worker-process memory of live sessions (validated against the event log on every use).
 live_sessions = SessionCache(max_sessions=256)
 # The last handled event of a session that has handled none yet (event ids start at 1).
@@ -40,15 +46,36 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
 
     The class selector applies to the object being outlined, so a resumed session takes
     the requested class.
+
+    The open waits for a running step of the session to commit (``OPEN_LOCK_TIMEOUT_MS`` at
+    most), so the page gets the state with the step whose answer it may already have. A step
+    that holds the session longer runs on a worker that does not answer (stopped, partitioned):
+    the open then does not wait for it, so that the web process's database thread, which every
+    page's frames pass through, never stays blocked on one session. It answers from the last
+    committed state, keeps the session's class, and logs a warning; the page's clicks are
+    stored and acked meanwhile, and applied once the step's worker commits or its transaction
+    ends.
     """
     if label_class.project_id != image.project_id:
         raise InvalidInput("The class belongs to another project.", code="unknown_class")
-    session = (
-        InteractionSession.objects.select_for_update()
-        .filter(user_id=user.pk, image=image, state=SessionState.OPEN)
-        .order_by("-id")
-        .first()
+    mine = InteractionSession.objects.filter(user_id=user.pk, image=image, state=SessionState.OPEN).order_by(
+        "-id"
     )
+    try:
+        with transaction.atomic():
+            step_queries.bound_lock_waits(OPEN_LOCK_TIMEOUT_MS)
+            session = mine.select_for_update().first()
+    except OperationalError as error:
+        if not step_queries.lock_not_available(error):
+            raise
+        session = mine.first()
+        if session is not None:
+            logger.warning(
+                "session %s: a step holds it for over %s ms; opened from its last committed state",
+                session.id,
+                OPEN_LOCK_TIMEOUT_MS,
+            )
+            return session
     if session is None:
         return InteractionSession.objects.create(
             project_id=image.project_id,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
@@ -219,6 +219,22 @@ def commit_without_flush() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def bound_lock_waits(milliseconds: int) -> None:
+    """Have the transaction's statements give up on a lock held longer than ``milliseconds``
+    (PostgreSQL's ``lock_timeout``, for this transaction only; they raise an error that
+    ``lock_not_available`` recognises). Nothing where there are no row locks (SQLite)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("bound_lock_waits sets a transaction's waits: call it inside one.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(milliseconds)}")
+
+
+def lock_not_available(error: DatabaseError) -> bool:
+    """Whether ``error`` is a lock wait given up (``bound_lock_waits``, ``NOWAIT``)."""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
 def events_mark_applied(events: Sequence[InteractionEvent], *, applied_at: datetime, worker: str) -> None:

@@ -66,20 +66,37 @@ def beat() -> None:
     """One heartbeat: register as alive, then re-route the sessions of silent workers."""
     from django.db import close_old_connections
 
-    from annotator.interactions import routing, tasks
+    from annotator.interactions import routing
 
     try:
         routing.worker_heartbeat(name=_node.name, queue=_node.queue)
-        for session_id in routing.orphaned_sessions():
+        orphaned = routing.orphaned_sessions()
+    except Exception:  # the database is away: keep beating, the next beat retries
+        logger.exception("worker heartbeat failed")
+        close_old_connections()
+        return
+    try:
+        for session_id in orphaned:
             logger.warning(
                 "session %s: events wait on a silent or missing worker; routing them to a live one",
                 session_id,
             )
-            tasks.dispatch_advance(session_id)
-    except Exception:  # the database or broker is away: keep beating, the next beat retries
-        logger.exception("worker heartbeat failed")
+            _hand_over(session_id)
     finally:
         close_old_connections()
+
+
+def _hand_over(session_id: int) -> None:
+    """Route an orphaned session's waiting events to a live worker; one that cannot be handed
+    over now is left to the next beat, and the others still are."""
+    from annotator.interactions import routing, tasks
+
+    try:
+        moved, queue = routing.session_handover(session_id=session_id)
+        if moved:
+            tasks.send_advance(session_id, queue)
+    except Exception:  # the database or broker is away
+        logger.exception("could not hand session %s over", session_id)
 
 
 def _beat_forever(interval: float) -> None:
