@@ -39,6 +39,7 @@ from annotator.interactions import (
     services,
     tasks,
 )
+from annotator.interactions.models import EventStatus
 from annotator.interactions.selectors import SessionInfo
 from annotator.projects.selectors import label_class_get, membership_get
 
@@ -47,6 +48,11 @@ logger = logging.getLogger(__name__)
 # Close codes (4000-4999 are the application's): the page shows why it was refused.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_A_MEMBER = 4404
+# The channel layer (Redis) cannot be reached: the socket could not hear its workers' answers.
+CLOSE_UNREACHABLE = 4503
+UNREACHABLE = (
+    "The server cannot reach its workers; your clicks are kept and will be applied when it can again."
+)
 # The answer to a frame whose handling failed for a reason of the server's own (logged).
 INTERNAL_ERROR = DomainError("The server could not handle this (logged). Try again.", code="internal_error")
 
@@ -60,6 +66,19 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     sessions: dict[int, SessionInfo]
     routes: routing.RouteMemory
     dispatching: set[asyncio.Task[None]]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels subscribes the socket's own channel before the handshake; where the channel
+        layer (Redis) cannot be reached that fails, which the ASGI server would answer with HTTP
+        500 and the page take for a network failure. The handshake is accepted instead and the
+        socket closed with ``CLOSE_UNREACHABLE``, which the page says in words and retries."""
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            if getattr(self, "channel_name", None) is not None:
+                raise
+            logger.exception("the channel layer cannot be reached: socket closed with %s", CLOSE_UNREACHABLE)
+            await _accept_and_close(receive, send, CLOSE_UNREACHABLE)
 
     async def connect(self) -> None:
         self.member = False
@@ -134,7 +153,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     async def open_session(self, message: protocol.OpenSession) -> None:
         snapshot, queue, lost = await self._open(message)
         session_id = snapshot["session_id"]
-        await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
+        await self._join(session_id)
         image = snapshot["image"]
         self.sessions[session_id] = SessionInfo(session_id, image["id"], image["width"], image["height"])
         await self.send_json(snapshot)
@@ -167,7 +186,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             info = await database_sync_to_async(selectors.session_info)(
                 session_id=event.session_id, user_id=self.user_id, project_id=self.project_id
             )
-            await self.channel_layer.group_add(relay.session_group(info.session_id), self.channel_name)
+            await self._join(info.session_id)
             self.sessions[info.session_id] = info
         protocol.check_inside(event, width=info.width, height=info.height)
         created, status, started = await self._record(event)
@@ -181,37 +200,55 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 "status": status,
             }
         )
-        if not created:
+        if not created and status != EventStatus.PENDING:
             return
+        # A new event, or one resent while still pending (its step could not be started, or is
+        # running now: the step applies each pending event once, under its session's lock).
         if started is None:
-            self._dispatch(tasks.dispatch_advance, event.session_id)
+            self._dispatch(tasks.dispatch_advance, event.session_id, event.event_id)
         elif not started:
-            await self._dispatch_failed(event.session_id)
+            await self._dispatch_failed(event.session_id, event.event_id)
 
-    def _dispatch(self, dispatch: Callable[[int], None], session_id: int) -> None:
+    async def _join(self, session_id: int) -> None:
+        """Join the session's group, through which its workers' frames come."""
+        try:
+            await self.channel_layer.group_add(relay.session_group(session_id), self.channel_name)
+        except Exception as error:  # the channel layer (Redis) is away
+            logger.exception("could not join the group of session %s", session_id)
+            raise DomainError(UNREACHABLE, code="workers_unreachable") from error
+
+    def _dispatch(
+        self, dispatch: Callable[[int], None], session_id: int, event_id: str | None = None
+    ) -> None:
         """Start a task's dispatch for the session and return (see the module's docstring).
         Dispatches run one after the other on Channels' database thread, in the order they
         were started."""
-        task = asyncio.ensure_future(self._dispatched(dispatch, session_id))
+        task = asyncio.ensure_future(self._dispatched(dispatch, session_id, event_id))
         self.dispatching.add(task)
         task.add_done_callback(self.dispatching.discard)
 
-    async def _dispatched(self, dispatch: Callable[[int], None], session_id: int) -> None:
+    async def _dispatched(
+        self, dispatch: Callable[[int], None], session_id: int, event_id: str | None
+    ) -> None:
         try:
             await database_sync_to_async(dispatch)(session_id)
         except Exception:  # the broker is away: the event stays pending in the log
             logger.exception("could not start the step of session %s", session_id)
-            await self._dispatch_failed(session_id)
+            await self._dispatch_failed(session_id, event_id)
 
-    async def _dispatch_failed(self, session_id: int) -> None:
-        await self.send_json(
-            {
-                "type": "error",
-                "code": "dispatch_failed",
-                "detail": "The step is saved but could not be started; it runs with your next one.",
-                "session_id": session_id,
-            }
-        )
+    async def _dispatch_failed(self, session_id: int, event_id: str | None) -> None:
+        """The event (``event_id``; None: the session's preparation) is saved, pending, but its
+        step could not be started: the page sends it again after a while, which starts it
+        (``session_event``)."""
+        frame: dict[str, Any] = {
+            "type": "error",
+            "code": "dispatch_failed",
+            "detail": f"Your step is saved but could not be started. {UNREACHABLE}",
+            "session_id": session_id,
+        }
+        if event_id is not None:
+            frame["event_id"] = event_id
+        await self.send_json(frame)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels closes stale database connections before every message, on its one
@@ -274,14 +311,17 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 logger.exception("could not start the step of session %s", event.session_id)
                 started = False
 
+        in_process = tasks.runs_in_process()
         recorded, created = services.event_record(
             session_id=event.session_id,
             client_event_id=event.event_id,
             kind=event.kind,
             payload=event.payload,
             seq=event.seq,
-            start_step=None if tasks.runs_in_process() else start_step,
+            start_step=None if in_process else start_step,
         )
+        if not created and recorded.status == EventStatus.PENDING and not in_process:
+            start_step()  # resent while pending: its step may never have started
         return created, recorded.status, started
 
     def _check_allowed(self, event: protocol.SessionEvent) -> None:
@@ -313,6 +353,14 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
                 if key in content and isinstance(content[key], (str, int)):
                     frame[key] = content[key]
         return frame
+
+
+async def _accept_and_close(receive: Any, send: Any, code: int) -> None:
+    """Answer a handshake the consumer could not serve: accepted, then closed with ``code``."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": code})
 
 
 def _left(session_ids: list[int]) -> None:
