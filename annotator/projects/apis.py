@@ -15,7 +15,9 @@ from annotator.common.params import DELETED, flag
 from annotator.projects import selectors, services
 from annotator.projects.permissions import Action
 from annotator.projects.serializers import (
+    LabelClassChangeSerializer,
     LabelClassInputSerializer,
+    LabelClassOrderSerializer,
     LabelClassSerializer,
     ProjectInputSerializer,
     ProjectSerializer,
@@ -137,6 +139,32 @@ class LabelClassDetailApi(APIView):
         label_class = selectors.label_class_get(project_id=project_id, class_id=class_id, deleted=None)
         services.label_class_delete(label_class=label_class, confirm=flag(request, "confirm"))
         return Response(status=204)
+
+    @extend_schema(request=LabelClassChangeSerializer, responses=LabelClassSerializer)
+    def patch(self, request: Request, project_id: int, class_id: int) -> Response:
+        """Rename or recolour the class; its saved objects keep it."""
+        selectors.membership_require(user=request.user, project_id=project_id, action=Action.CLASS_MANAGE)
+        label_class = selectors.label_class_get(project_id=project_id, class_id=class_id)
+        data = LabelClassChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = services.label_class_update(label_class=label_class, **data.validated_data)
+        return Response(LabelClassSerializer(changed).data)
+
+
+class LabelClassOrderApi(APIView):
+    @extend_schema(request=LabelClassOrderSerializer, responses=LabelClassSerializer(many=True))
+    def post(self, request: Request, project_id: int) -> Response:
+        """Put the project's classes in a new order (every live class, each once): the
+        annotation page's drop-down and number keys follow it."""
+        membership = selectors.membership_require(
+            user=request.user, project_id=project_id, action=Action.CLASS_MANAGE
+        )
+        data = LabelClassOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ordered = services.label_classes_reorder(
+            project=membership.project, class_ids=data.validated_data["class_ids"]
+        )
+        return Response(LabelClassSerializer(ordered, many=True).data)
 
 
 class LabelClassRestoreApi(APIView):

@@ -55,12 +55,15 @@ class LabelClass(models.Model):
     )
     # A deleted class is hidden with its objects and can be brought back by an admin.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Where the class stands in the project's lists (the annotation page's drop-down, its number
+    # keys, exports' category order); a new class goes last.
+    position = models.PositiveIntegerField(default=0)
 
     objects = LiveManager()
     all_objects = models.Manager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["position", "id"]
         base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(

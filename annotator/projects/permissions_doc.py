@@ -27,7 +27,8 @@ WHERE: dict[Action, str] = {
     Action.MEMBER_MANAGE: "`POST projects/<id>/members/`, `PATCH` / `DELETE projects/<id>/members/<user>/`",
     Action.INVITATION_MANAGE: "`GET` / `POST projects/<id>/invitations/`, "
     "`DELETE projects/<id>/invitations/<id>/`",
-    Action.CLASS_MANAGE: "`POST projects/<id>/classes/`, `DELETE projects/<id>/classes/<id>/`",
+    Action.CLASS_MANAGE: "`POST projects/<id>/classes/`, `PATCH` and `DELETE projects/<id>/classes/<id>/`, "
+    "`POST projects/<id>/classes/order/`",
     Action.CLASS_RESTORE: "`GET projects/<id>/classes/?deleted=1`, "
     "`POST projects/<id>/classes/<id>/restore/`",
     Action.ADAPTATION_VIEW: "`GET projects/<id>/adaptation/`, `GET .../decoder/`, `GET .../replay/<id>/`; "

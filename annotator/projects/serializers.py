@@ -23,6 +23,15 @@ class LabelClassInputSerializer(serializers.Serializer[None]):
     colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
 
 
+class LabelClassChangeSerializer(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=100, required=False)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+
+
+class LabelClassOrderSerializer(serializers.Serializer[None]):
+    class_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+
+
 class ProjectSerializer(serializers.ModelSerializer[Project]):
     label_classes = LabelClassSerializer(many=True, read_only=True)
     role = serializers.SerializerMethodField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from annotator.common.errors import Conflict, InvalidInput
@@ -116,13 +117,49 @@ def label_class_create(*, project: Project, name: str, colour: str | None = None
         colour = DEFAULT_COLOURS[
             LabelClass.all_objects.filter(project=project).count() % len(DEFAULT_COLOURS)
         ]
+    last = LabelClass.all_objects.filter(project=project).aggregate(last=Max("position"))["last"]
     try:
         with transaction.atomic():
-            return LabelClass.objects.create(project=project, name=name, colour=colour)
+            return LabelClass.objects.create(
+                project=project, name=name, colour=colour, position=0 if last is None else last + 1
+            )
     except IntegrityError:
         raise Conflict(
             f"The class {name!r} already exists in this project.", code="duplicate_class"
         ) from None
+
+
+def label_class_update(
+    *, label_class: LabelClass, name: str | None = None, colour: str | None = None
+) -> LabelClass:
+    """Rename or recolour a class; its saved objects keep it (they point at the class, not its name)."""
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise InvalidInput("A label class needs a name.", code="invalid_name")
+        label_class.name = name
+    if colour is not None:
+        label_class.colour = colour
+    try:
+        with transaction.atomic():
+            label_class.save(update_fields=["name", "colour"])
+    except IntegrityError:
+        raise Conflict(
+            f"The class {label_class.name!r} already exists in this project.", code="duplicate_class"
+        ) from None
+    return label_class
+
+
+@transaction.atomic
+def label_classes_reorder(*, project: Project, class_ids: list[int]) -> list[LabelClass]:
+    """Put the project's classes in the order given: every live class, each once."""
+    classes = {c.id: c for c in LabelClass.objects.select_for_update().filter(project=project)}
+    if sorted(class_ids) != sorted(classes):
+        raise InvalidInput("Give every class of the project once, in the order wanted.", code="invalid_order")
+    for position, class_id in enumerate(class_ids):
+        classes[class_id].position = position
+    LabelClass.objects.bulk_update(list(classes.values()), ["position"])
+    return [classes[class_id] for class_id in class_ids]
 
 
 @transaction.atomic

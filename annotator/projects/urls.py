@@ -9,6 +9,7 @@ urlpatterns = [
     path(PROJECT, apis.ProjectDetailApi.as_view(), name="api-project"),
     path(f"{PROJECT}archive/", apis.ProjectArchiveApi.as_view(), name="api-project-archive"),
     path(f"{PROJECT}classes/", apis.LabelClassListApi.as_view(), name="api-classes"),
+    path(f"{PROJECT}classes/order/", apis.LabelClassOrderApi.as_view(), name="api-classes-order"),
     path(f"{PROJECT}classes/<int:class_id>/", apis.LabelClassDetailApi.as_view(), name="api-class"),
     path(
         f"{PROJECT}classes/<int:class_id>/restore/",

@@ -67,9 +67,11 @@ def _classes(project: Project, records: list[dict[str, Any]]) -> dict[int, Label
         found = LabelClass.objects.filter(project=project, name__iexact=record["name"]).first()
         if found is None:
             deleted_at = timezone.now() if record.get("deleted") else None
+            after_the_others = LabelClass.all_objects.filter(project=project).count()  # the archive's order
             found = LabelClass.objects.create(
-                project=project, name=record["name"], colour=record["colour"], deleted_at=deleted_at
-            )
+                project=project, name=record["name"], colour=record["colour"], deleted_at=deleted_at,
+                position=after_the_others,
+            )  # fmt: skip
         mapped[record["id"]] = found
     return mapped
 

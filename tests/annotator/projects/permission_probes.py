@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from annotator.annotations.services import annotation_relabel
-from annotator.projects.models import Assignment, Project
+from annotator.projects.models import Assignment, LabelClass, Project
 from annotator.projects.permissions import Action
 from annotator.review.models import ObjectReview
 from tests.annotator.interactions.wsclient import communicator, session_cookie
@@ -254,6 +254,14 @@ PROBES: dict[Action, dict[str, Probe]] = {
     Action.CLASS_MANAGE: {
         "POST classes": http("post", _project("classes/"), lambda w: {"name": "tree"}),
         "DELETE class": http("delete", _class("unused")),
+        "PATCH class": http("patch", _class("unused"), lambda w: {"colour": "#123456"}),
+        "POST classes order": http(
+            "post",
+            _project("classes/order/"),
+            lambda w: {
+                "class_ids": list(LabelClass.objects.filter(project=w.project).values_list("id", flat=True))
+            },
+        ),
     },
     Action.CLASS_RESTORE: {
         "GET deleted classes": http("get", lambda w, own: f"/api/projects/{w.project.id}/classes/?deleted=1"),
