@@ -17,9 +17,17 @@
 // that have not gone, in order (only an event already on its way when the refusal came can
 // overtake them). A connection refused for who the user is (close codes 4401, 4404) is said in
 // words and not tried again.
+//
+// While the server cannot reach its workers (its broker or channel layer, Redis, is down) the
+// page says so and keeps the user's events: a click saved whose step could not start comes back
+// as `dispatch_failed` naming it, and the page sends it again after a back-off (1 s, doubling to
+// 16 s), which starts it; a socket closed with 4503 reconnects the same way. The words stay until
+// answers come again.
 
 // How many answered event ids the page remembers, to tell a second answer from a first.
 const ANSWERS_KEPT = 256;
+const UNREACHABLE = "The server cannot reach its workers; your clicks are kept and will be applied.";
+const CLOSE_UNREACHABLE = 4503;
 const REFUSED = {
   4401: { text: "You are logged out: log in again.", link: "Log in", href: () => `/login/?next=${encodeURIComponent(location.pathname)}` },
   4404: { text: "You are not a member of this project (or it no longer exists).", link: "Your projects", href: () => "/projects/" },
@@ -47,6 +55,8 @@ export class LiveSession {
     this.sessionId = null;
     this.openArgs = null;
     this.retryMs = 500;
+    this.unreachable = false; // the server said it cannot reach its workers, and no answer came since
+    this.dispatchRetryMs = 1000;
     this.limits = null; // from the server's hello
     this.waitUntil = 0; // events wait until then: the server refused one for the rate
     this.resyncMs = resyncMs;
@@ -80,7 +90,8 @@ export class LiveSession {
         this.handlers.onRefused(refused.text, { text: refused.link, href: refused.href() });
         return;
       }
-      this.handlers.onStatus("disconnected: reconnecting…");
+      if (event.code === CLOSE_UNREACHABLE) this.cannotReachWorkers();
+      else this.handlers.onStatus("disconnected: reconnecting…");
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 8000);
     };
@@ -160,8 +171,37 @@ export class LiveSession {
     }, frame.retry_ms);
   }
 
+  // The server cannot reach its workers: say so until answers come again.
+  cannotReachWorkers() {
+    this.unreachable = true;
+    this.handlers.onStatus(UNREACHABLE);
+  }
+
+  // An event saved whose step could not start (`dispatch_failed`), or an `open` the server could
+  // not serve (`workers_unreachable`): sent again after the back-off, which starts it.
+  retryUnreachable(frame) {
+    this.cannotReachWorkers();
+    const entry = this.pending.get(frame.event_id);
+    if (entry) entry.unsent = true;
+    const wait = this.dispatchRetryMs;
+    this.dispatchRetryMs = Math.min(this.dispatchRetryMs * 2, 16000);
+    setTimeout(() => {
+      if (entry) this.flush();
+      else if (frame.code === "workers_unreachable") this.resync();
+    }, wait);
+  }
+
+  // An answer came: the server reaches its workers again.
+  reachable() {
+    if (!this.unreachable) return;
+    this.unreachable = false;
+    this.dispatchRetryMs = 1000;
+    this.handlers.onStatus("connected");
+  }
+
   receive(frame) {
     if (frame.session_id !== undefined && frame.type !== "ack") this.lastProgress = performance.now();
+    if (["mask", "preview", "accepted", "cancelled", "ready", "session"].includes(frame.type)) this.reachable();
     switch (frame.type) {
       case "hello":
         this.retryMs = 500;
@@ -207,6 +247,10 @@ export class LiveSession {
       case "error": {
         if (frame.code === "rate_limited") {
           this.retryLater(frame);
+          break;
+        }
+        if (frame.code === "dispatch_failed" || frame.code === "workers_unreachable") {
+          this.retryUnreachable(frame);
           break;
         }
         const again = this.answeredAgain(frame);

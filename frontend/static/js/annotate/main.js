@@ -136,7 +136,10 @@ const live = new LiveSession(projectId, {
     a.textContent = link.text;
     statusEl.append(a);
   },
-  onBusy: (n) => { if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip); },
+  onBusy: (n) => {
+    if (live.unreachable) return; // its words stay until answers come again
+    if (n) setStatus("computing…"); else if (lastRoundTrip) setStatus(lastRoundTrip);
+  },
   onSession: (frame) => {
     mask.setMask(frame.mask);
     showCorrecting(frame);
