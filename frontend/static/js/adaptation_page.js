@@ -7,6 +7,17 @@ const projectId = page.dataset.projectId;
 const form = document.getElementById("variant-form");
 const decoders = document.getElementById("class-decoders");
 const POLL_MS = 1500;
+// Whether anything can learn: the project runs SAM (GrabCut learns nothing), and learning is
+// on for the project (set when the settings load).
+const engineLearns = page.dataset.engineLearns === "yes";
+let projectLearns = true;
+
+function state(history) {
+  if (!history.enabled) return "switched off for this class (uses the base model)";
+  if (!engineLearns) return "not learning: this project runs GrabCut";
+  if (!projectLearns) return "not learning: learning is off for this project";
+  return "learning while annotators work";
+}
 
 function when(iso) {
   return iso ? new Date(iso).toLocaleString() : "";
@@ -20,6 +31,7 @@ function size(bytes) {
 async function loadVariant() {
   const variant = await apiGet(`/api/projects/${projectId}/adaptation/`);
   form.elements.enabled.checked = variant.enabled;
+  projectLearns = variant.enabled;
   form.elements.click.value = variant.click;
   form.elements.result.value = variant.result;
   form.elements.click_mask.checked = variant.click_mask;
@@ -68,10 +80,11 @@ function replayTable(check) {
   }
   const { current, candidate, objects, max_clicks: cap } = check.result;
   const rows = [
-    ["NoC@85", "noc85", 2], ["NoC@90", "noc90", 2], [`FR${cap}@85 %`, "fr_85", 1], [`FR${cap}@90 %`, "fr_90", 1],
+    ["clicks to 85 % IoU (NoC@85)", "noc85", 2], ["clicks to 90 % IoU (NoC@90)", "noc90", 2],
+    [`% never at 85 % in ${cap} clicks`, "fr_85", 1], [`% never at 90 % in ${cap} clicks`, "fr_90", 1],
   ].map(([name, key, digits]) => el("tr", {}, el("td", {}, name), ...compared(current[key], candidate[key], digits)));
   return el("table", { class: "versions replay", "data-check": check.id }, head, ...rows,
-    el("tr", {}, el("td", { colspan: "3", class: "muted" }, `${objects} latest accepted objects, robot user, at most ${cap} clicks`)));
+    el("tr", {}, el("td", { colspan: "3", class: "muted" }, `the ${objects} latest saved objects, outlined again by a simulated annotator; lower is better`)));
 }
 
 async function pollCheck(url, check, holder) {
@@ -144,7 +157,7 @@ function classCard(labelClass, history) {
     el("h2", {}, el("span", { class: "swatch", style: `color:${labelClass.colour}` }, "● "), labelClass.name),
     el("p", { class: "muted" },
       `Version ${history.version} · learnt from ${history.images_seen} object${history.images_seen === 1 ? "" : "s"} · `,
-      el("strong", { class: "state" }, history.enabled ? "adapting" : "switched off (uses the base decoder)")),
+      el("strong", { class: "state" }, state(history))),
     el("p", {}, toggle, " ", reset),
     error, table, checks,
   );
@@ -161,6 +174,6 @@ async function loadClasses() {
   decoders.replaceChildren(...(cards.length ? cards : [el("p", { class: "muted card" }, "No classes yet.")]));
 }
 
-Promise.all([loadVariant(), loadClasses()]).catch((e) => {
+loadVariant().then(loadClasses).catch((e) => {
   decoders.replaceChildren(el("p", { class: "error" }, e.message));
 });
