@@ -134,3 +134,24 @@ async def test_a_channel_layer_that_cannot_be_reached_closes_the_socket_with_450
         assert connected  # not an HTTP 500: the page is told why, in words
         message = await comm.receive_output(timeout=5)
         assert message == {"type": "websocket.close", "code": 4503}
+
+
+@pytest.mark.needs_redis
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (a real Redis) for the Celery worker")
+@pytest.mark.usefixtures("transactional_db")
+async def test_a_click_resent_while_its_step_runs_is_applied_once(project_setup: ProjectSetup) -> None:
+    """Every resend of a pending event starts a step again; the steps after the first find it
+    applied (they wait for the session's lock) and answer nothing."""
+    with celery_worker():
+        comm, session, scene = await open_page(project_setup, seed=3)
+        await receive_until(comm, "ready", timeout=30)
+        ys, xs = scene.masks[0].nonzero()
+        click = {"type": "click", "session_id": session["session_id"], "event_id": "r1", "seq": 1,
+                 "x": float(xs.mean()), "y": float(ys.mean()), "positive": True}  # fmt: skip
+        for _ in range(3):
+            await comm.send_json_to(click)
+        frames = await frames_for(comm, 8.0)
+        assert [f["event_id"] for f in frames if f["type"] == "mask"] == ["r1"]
+        assert [f["duplicate"] for f in frames if f["type"] == "ack"] == [False, True, True]
+        assert [row.status for row in await event_rows("r1")] == [EventStatus.APPLIED]
+        await comm.disconnect()
