@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -26,9 +27,10 @@ from django.db import connection
 
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, Worker
 from tests import worker_process
-from tests.annotator.interactions.test_worker_affinity import Page
+from tests.annotator.interactions.test_worker_affinity import Page, applied_by
 from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
 from tests.conftest import ProjectSetup
+from tests.factories import upload_scene
 from tests.worker_process import WorkerProcess, celery_workers
 
 pytestmark = [
@@ -154,5 +156,69 @@ async def test_a_frozen_worker_holding_a_session_still_loses_its_other_sessions(
     await asyncio.sleep(2 * TIMEOUT_SECONDS)
     assert await statuses(stepping.session_id) == [EventStatus.APPLIED]
     assert await statuses(waiting.session_id) == [EventStatus.APPLIED]
+    for page in pages:
+        await page.comm.disconnect()
+
+
+async def big_page(setup: ProjectSetup, seed: int) -> Page:
+    """A page on a large photo, whose steps take long enough to stop a worker inside one."""
+    image, scene = await sync_to_async(upload_scene)(
+        setup.project, setup.admin, seed=seed, width=1600, height=1200
+    )
+    cookie = await database_sync_to_async(session_cookie)(setup.annotator)
+    comm = communicator(setup.project.id, cookie)
+    assert (await comm.connect())[0]
+    await comm.receive_json_from()
+    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
+    session, _ = await receive_until(comm, "session")
+    await receive_until(comm, "ready", timeout=30)
+    return Page(comm, session["session_id"], scene.masks[0])
+
+
+@database_sync_to_async
+def a_step_is_open() -> bool:
+    """Whether a worker's step transaction is open (it holds a row lock, so it has an xid)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+async def test_a_worker_stopped_inside_a_step_stalls_only_that_session_and_commits_nothing_over_others(
+    project_setup: ProjectSetup, workers: dict[str, WorkerProcess]
+) -> None:
+    pages = [await big_page(project_setup, seed) for seed in range(3)]
+    pinned = [await page.pinned_to() for page in pages]
+    frozen = pinned[0]
+    stepping, waiting = [page for page, name in zip(pages, pinned, strict=True) if name == frozen][:2]
+    [live] = [name for name in workers if name != frozen]
+    pid = workers[frozen].process.pid
+    for _ in range(20):  # stop the worker inside a step of ``stepping`` (the engine's time)
+        held_click = await stepping.click()
+        await asyncio.sleep(0.03)
+        os.kill(pid, signal.SIGSTOP)
+        if await a_step_is_open():
+            break
+        os.kill(pid, signal.SIGCONT)
+        await stepping.mask_for(held_click)
+    else:
+        pytest.fail("could not stop the worker inside a step")
+    try:
+        moved_click = await waiting.click()
+        await waiting.mask_for(moved_click, timeout=4 * TIMEOUT_SECONDS)
+        assert await applied_by(moved_click) == live
+        await stepping.comm.send_json_to({"type": "ping", "t": 1})
+        await answered_within(stepping.comm, "pong", ANSWER_BOUND_SECONDS)
+        assert (await statuses(stepping.session_id))[-1] == EventStatus.PENDING
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # The woken worker ends its step: its own click, once; nothing of the moved session.
+    await stepping.mask_for(held_click, timeout=10 * TIMEOUT_SECONDS)
+    await asyncio.sleep(2 * TIMEOUT_SECONDS)
+    assert set(await statuses(stepping.session_id)) == {EventStatus.APPLIED}
+    assert await statuses(waiting.session_id) == [EventStatus.APPLIED]
+    assert await applied_by(moved_click) == live
     for page in pages:
         await page.comm.disconnect()
