@@ -14,7 +14,7 @@ from annotator.common.errors import DomainError, NotFound
 from annotator.exports.models import ExportFormat, ImportFormat
 from annotator.images.models import ImageStatus
 from annotator.images.selectors import assigned_class_ids, image_access
-from annotator.projects.engines import ENGINE_CHOICES, engine_in_use
+from annotator.projects.engines import engine_in_use, engine_options
 from annotator.projects.models import Assignment, Membership
 from annotator.projects.permissions import Action, allowed
 from annotator.projects.selectors import may_create_projects, membership_require
@@ -82,7 +82,7 @@ def project_settings(request: HttpRequest, project_id: int) -> HttpResponse:
             raise NotFound("Only the project's admins and managers see its settings.")
     except DomainError as error:
         return _not_found(request, error)
-    context = _project_context(membership, engines=ENGINE_CHOICES, pipelines=available_pipelines())
+    context = _project_context(membership, engines=engine_options(), pipelines=available_pipelines())
     return render(request, "project_settings.html", context)
 
 

@@ -53,3 +53,15 @@ def engine_in_use(requested: str) -> EngineInUse:
         f"GrabCut (OpenCV): this project asks for SAM {model_type}, but its checkpoint is not "
         f"installed on this server (run: python manage.py fetch_weights {model_type}).",
     )
+
+
+def engine_options() -> list[tuple[str, str]]:
+    """Each engine a project may ask for, with what it needs on this server, for a choice list."""
+    options = [(GRABCUT, "GrabCut (OpenCV): no model weights needed")]
+    for model_type in CHECKPOINTS:
+        if checkpoint_path(model_type).is_file():
+            status = "installed"
+        else:
+            status = f"not installed, GrabCut until then (python manage.py fetch_weights {model_type})"
+        options.append((SAM_PREFIX + model_type, f"SAM {model_type}: {status}"))
+    return options

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from annotator.images.assignments import images_assign
+from annotator.projects.engines import checkpoint_path
 from annotator.projects.models import Assignment
 from tests.conftest import ProjectSetup
 from tests.factories import LabelClassFactory, upload_scene
@@ -58,3 +62,16 @@ def test_an_annotator_opens_only_their_images_and_outlines_only_their_classes(
     assert refused.status_code == 404 and b"only where the image is assigned" in refused.content
     admin = browser(project_setup.admin).get(f"/projects/{project.id}/images/{other.id}/annotate/")
     assert 'data-classes=""' in admin.content.decode()
+
+
+def test_the_settings_page_says_which_engines_this_server_can_run(
+    project_setup: ProjectSetup, settings: Any, tmp_path: Path
+) -> None:
+    settings.MASKLOOP_WEIGHTS_DIR = str(tmp_path)
+    checkpoint_path("vit_b").write_bytes(b"checkpoint")
+    page = (
+        browser(project_setup.admin).get(f"/projects/{project_setup.project.id}/settings/").content.decode()
+    )
+    assert "SAM vit_b: installed" in page
+    assert "SAM vit_h: not installed, GrabCut until then (python manage.py fetch_weights vit_h)" in page
+    assert "What the pipeline stages do" in page
