@@ -109,7 +109,7 @@ def test_the_adaptation_page_is_for_admins_and_managers(project_setup: ProjectSe
     page = f"/projects/{project_setup.project.id}/adaptation/"
     client.force_login(project_setup.admin)
     shown = client.get(page)
-    assert shown.status_code == 200 and b"Online adaptation" in shown.content
+    assert shown.status_code == 200 and b"Learning while you annotate" in shown.content
     assert b"SAM only" in shown.content  # this project runs GrabCut: the page says nothing learns
     assert page.encode() in client.get(f"/projects/{project_setup.project.id}/").content  # linked
     client.force_login(project_setup.annotator)
