@@ -19,7 +19,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -28,9 +27,8 @@ from django.db import connection
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, Worker
 from tests import worker_process
 from tests.annotator.interactions.test_worker_affinity import Page, applied_by
-from tests.annotator.interactions.wsclient import communicator, receive_until, session_cookie
+from tests.annotator.interactions.wsclient import communicator, open_page, receive_until, session_cookie
 from tests.conftest import ProjectSetup
-from tests.factories import upload_scene
 from tests.worker_process import WorkerProcess, celery_workers
 
 pytestmark = [
@@ -162,15 +160,7 @@ async def test_a_frozen_worker_holding_a_session_still_loses_its_other_sessions(
 
 async def big_page(setup: ProjectSetup, seed: int) -> Page:
     """A page on a large photo, whose steps take long enough to stop a worker inside one."""
-    image, scene = await sync_to_async(upload_scene)(
-        setup.project, setup.admin, seed=seed, width=1600, height=1200
-    )
-    cookie = await database_sync_to_async(session_cookie)(setup.annotator)
-    comm = communicator(setup.project.id, cookie)
-    assert (await comm.connect())[0]
-    await comm.receive_json_from()
-    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
-    session, _ = await receive_until(comm, "session")
+    comm, session, scene = await open_page(setup, seed, width=1600, height=1200)
     await receive_until(comm, "ready", timeout=30)
     return Page(comm, session["session_id"], scene.masks[0])
 

@@ -43,10 +43,12 @@ async def receive_until(
         seen.append(frame)
 
 
-async def open_page(setup: ProjectSetup, seed: int) -> tuple[WebsocketCommunicator, dict[str, Any], Scene]:
-    """The annotator's page with a session open on a new scene; returns the page's socket, the
-    session frame and the scene."""
-    image, scene = await sync_to_async(upload_scene)(setup.project, setup.admin, seed=seed)
+async def open_page(
+    setup: ProjectSetup, seed: int, **size: int
+) -> tuple[WebsocketCommunicator, dict[str, Any], Scene]:
+    """The annotator's page with a session open on a new scene (``width`` and ``height`` as
+    ``upload_scene`` takes them); returns the page's socket, the session frame and the scene."""
+    image, scene = await sync_to_async(upload_scene)(setup.project, setup.admin, seed=seed, **size)
     cookie = await database_sync_to_async(session_cookie)(setup.annotator)
     comm = communicator(setup.project.id, cookie)
     assert (await comm.connect())[0]
