@@ -1,8 +1,10 @@
 """URL routes: the pages, the REST API and its schema."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+
+from annotator.common import error_pages
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("api/", include("annotator.review.urls")),
     path("api/", include("annotator.exports.urls")),
     path("api/", include("annotator.analytics.urls")),
+    # Anything else under /api/ is the API's JSON 404, with debug pages on too.
+    re_path(r"^api/", error_pages.not_found),
     path("", include("annotator.pages.urls")),
 ]
 

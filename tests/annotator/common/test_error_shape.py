@@ -96,3 +96,10 @@ def test_a_non_ascii_digit_in_an_id_parameter_is_a_400(project_setup: ProjectSet
 def test_an_oversized_string_or_list_is_a_400(project_setup: ProjectSetup, body: str, code: str) -> None:
     url = f"/api/projects/{project_setup.project.id}/classes/"
     _error(_client(project_setup.admin).post(url, body, content_type="application/json"), 400, code)
+
+
+def test_an_unknown_api_address_is_json_with_debug_pages_on_too(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
+    settings.DEBUG = True
+    _error(_client(project_setup.admin).get("/api/projects/1/no-such-thing/"), 404, "not_found")
