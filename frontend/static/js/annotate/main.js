@@ -7,6 +7,7 @@ import { Magnifier } from "./magnifier.js";
 import { MaskLayer } from "./mask_layer.js";
 import { Matte } from "./matte.js";
 import { SavedObjects } from "./saved_objects.js";
+import { fillOverlay, listenForShortcuts, shortcutTable } from "./shortcuts.js";
 import { Tools } from "./tools.js";
 import { Viewport } from "./viewport.js";
 import { WorkNav } from "./work_nav.js";
@@ -48,9 +49,25 @@ const colours = new Map(classes.map((c) => [c.id, c.colour]));
 // The classes this image was assigned for, where the assignment names some.
 const outlined = page.dataset.classes ? new Set(page.dataset.classes.split(",").map(Number)) : null;
 for (const c of classes) if (!outlined || outlined.has(c.id)) classSelect.append(new Option(c.name, String(c.id)));
-const remembered = localStorage.getItem(`maskloop.class.${projectId}`);
-if (remembered && [...classSelect.options].some((o) => o.value === remembered)) classSelect.value = remembered;
+// Each image starts with the project's first class, unless the user pinned one (kept per
+// project in this browser), which the next images then start with.
+const pinKey = `maskloop.pinnedClass.${projectId}`;
+const pinButton = document.getElementById("pin-class");
+const pinned = localStorage.getItem(pinKey);
+if (pinned && [...classSelect.options].some((o) => o.value === pinned)) {
+  classSelect.value = pinned;
+  pinButton.setAttribute("aria-pressed", "true");
+}
+const isPinned = () => pinButton.getAttribute("aria-pressed") === "true";
 const currentClass = () => Number(classSelect.value);
+const classChip = document.getElementById("class-chip");
+function showClass() {
+  const chosen = classes.find((c) => c.id === currentClass());
+  classChip.textContent = chosen.name;
+  classChip.title = `Objects are saved as ${chosen.name}`;
+  classChip.style.backgroundColor = chosen.colour;
+}
+showClass();
 
 const viewport = new Viewport(document.getElementById("canvas"), image);
 const mask = new MaskLayer(width, height, colours.get(currentClass()) || "#1e90ff");
@@ -199,12 +216,31 @@ const live = new LiveSession(projectId, {
 }, { resyncMs: Number(page.dataset.resyncMs), holdMs: Number(page.dataset.holdMs) });
 live.open(imageId, currentClass());
 
-classSelect.addEventListener("change", () => {
-  localStorage.setItem(`maskloop.class.${projectId}`, classSelect.value);
+function classChosen() {
+  if (isPinned()) localStorage.setItem(pinKey, classSelect.value);
+  showClass();
   mask.setColour(colours.get(currentClass()));
   tools.setColour(colours.get(currentClass()));
   viewport.draw();
   live.open(imageId, currentClass());
+}
+// After a choice in the drop-down the keys go back to the page: Enter saves, letters pick tools.
+classSelect.addEventListener("change", () => {
+  classChosen();
+  classSelect.blur();
+  stage.focus();
+});
+function chooseClass(index) {
+  const option = classSelect.options[index];
+  if (!option || option.value === classSelect.value) return;
+  classSelect.value = option.value;
+  classChosen();
+}
+pinButton.addEventListener("click", () => {
+  const pin = !isPinned();
+  pinButton.setAttribute("aria-pressed", String(pin));
+  if (pin) localStorage.setItem(pinKey, classSelect.value);
+  else localStorage.removeItem(pinKey);
 });
 
 function startCorrecting(annotationId) {
@@ -276,56 +312,36 @@ const magnifyButton = document.getElementById("magnify");
 const toggleMagnifier = () => magnifyButton.setAttribute("aria-pressed", String(magnifier.toggle()));
 magnifyButton.addEventListener("click", toggleMagnifier);
 
-const TOOL_KEYS = { c: "click", b: "box", s: "scribble", p: "brush", e: "eraser", o: "correct", x: "delete" };
-
 stage.addEventListener("wheel", (event) => {
   event.preventDefault();
   const p = viewport.toImage(event);
   viewport.zoomAt(p.cx, p.cy, event.deltaY < 0 ? 1.15 : 1 / 1.15);
 }, { passive: false });
 
-window.addEventListener("keydown", (event) => {
-  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-  const key = event.key.toLowerCase();
-  if ((event.ctrlKey || event.metaKey) && key === "z") {
-    event.preventDefault();
-    if (event.shiftKey) redo(); else undo();
-  } else if ((event.ctrlKey || event.metaKey) && key === "y") {
-    event.preventDefault();
-    redo();
-  } else if (event.key === "Tab" && proposed.candidates > 1) {
-    event.preventDefault();
-    nextProposal();
-  } else if (event.key === "Enter" && event.shiftKey) {
-    event.preventDefault();
-    nav.doneAndNext();
-  } else if (event.key === "Enter") {
-    event.preventDefault();
-    accept();
-  } else if (event.key === "Escape") {
-    cancel();
-  } else if (event.key === "Delete") {
+const overlay = document.getElementById("shortcuts");
+const toggleHelp = () => { overlay.hidden = !overlay.hidden; };
+const shortcuts = shortcutTable({
+  help: toggleHelp,
+  escape: () => { if (!overlay.hidden) overlay.hidden = true; else cancel(); },
+  undo, redo, accept,
+  doneAndNext: () => nav.doneAndNext(),
+  hasProposals: () => proposed.candidates > 1,
+  nextProposal,
+  chooseClass,
+  tool: selectTool,
+  removePointed: () => {
     const pointed = tools.pointed();
     if (pointed) removeAt(...pointed);
-  } else if (event.ctrlKey || event.metaKey || event.altKey) {
-    return;
-  } else if (TOOL_KEYS[key]) {
-    selectTool(TOOL_KEYS[key]);
-  } else if (key === "m") {
-    toggleMagnifier();
-  } else if (key === "f") {
-    nav.next();
-  } else if (key === "d") {
-    nav.previous();
-  } else if (key === "t" && matte.lastSaved !== null) {
-    matte.toggle();
-  } else if (key === "[" || key === "]") {
-    setSize(Number(sizeInput.value) + (key === "]" ? 2 : -2));
-  } else if (key === "0") {
-    viewport.fit();
-  } else if (key === "+" || key === "=") {
-    viewport.zoomAt(viewport.canvas.width / 2, viewport.canvas.height / 2, 1.25);
-  } else if (key === "-") {
-    viewport.zoomAt(viewport.canvas.width / 2, viewport.canvas.height / 2, 1 / 1.25);
-  }
+  },
+  magnifier: toggleMagnifier,
+  matte: () => { if (matte.lastSaved !== null) matte.toggle(); },
+  next: () => nav.next(),
+  previous: () => nav.previous(),
+  size: (delta) => setSize(Number(sizeInput.value) + delta),
+  fit: () => viewport.fit(),
+  zoom: (factor) => viewport.zoomAt(viewport.canvas.width / 2, viewport.canvas.height / 2, factor),
 });
+fillOverlay(shortcuts, document.getElementById("shortcut-list"));
+listenForShortcuts(shortcuts, overlay);
+document.getElementById("show-shortcuts").addEventListener("click", toggleHelp);
+document.getElementById("close-shortcuts").addEventListener("click", toggleHelp);
