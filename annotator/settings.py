@@ -341,6 +341,13 @@ MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", defau
 MASKLOOP_WORKER_HEARTBEAT_SECONDS = env.float("MASKLOOP_WORKER_HEARTBEAT_SECONDS", default=2.0)
 MASKLOOP_WORKER_TIMEOUT_SECONDS = env.float("MASKLOOP_WORKER_TIMEOUT_SECONDS", default=10.0)
 MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", default=2 * 3600)
+# A step applies at most STEP_MAX_EVENTS of a session's pending events; the rest go to the next
+# step, queued behind other sessions' steps. Each heartbeat starts a step again for a session of
+# its worker (or of none) whose events have waited RETRY seconds with no step running.
+MASKLOOP_STEP_MAX_EVENTS = env.int("MASKLOOP_STEP_MAX_EVENTS", default=20)
+MASKLOOP_PENDING_RETRY_SECONDS = env.float("MASKLOOP_PENDING_RETRY_SECONDS", default=5.0)
+if MASKLOOP_STEP_MAX_EVENTS < 1 or MASKLOOP_PENDING_RETRY_SECONDS <= 0:
+    raise ImproperlyConfigured("MASKLOOP_STEP_MAX_EVENTS and MASKLOOP_PENDING_RETRY_SECONDS must be positive")
 # Class decoders (online adaptation): every version keeps its history row; the full state
 # (weights and Adam moments) is kept for every KEEP_EVERY-th version and the last KEEP_LAST.
 MASKLOOP_DECODER_KEEP_EVERY = env.int("MASKLOOP_DECODER_KEEP_EVERY", default=10)

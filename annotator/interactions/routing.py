@@ -22,7 +22,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from annotator.interactions.models import EventStatus, InteractionSession, SessionState, Worker
+from annotator.interactions.models import (
+    EventStatus,
+    InteractionEvent,
+    InteractionSession,
+    SessionState,
+    Worker,
+)
 
 # Workers silent for this long are forgotten (their sessions were re-pinned long before).
 FORGET_AFTER = timedelta(days=1)
@@ -175,3 +181,24 @@ def orphaned_sessions() -> list[int]:
         .distinct()
         .values_list("id", flat=True)
     )
+
+
+def stalled_sessions(*, worker_name: str) -> list[int]:
+    """Open sessions pinned to ``worker_name`` (or to no worker) with a pending event that has
+    waited ``MASKLOOP_PENDING_RETRY_SECONDS`` and no step running for them now: their step was
+    never started (the broker refused it) or was lost. Starting one again is safe: a step applies
+    each pending event once, under the session's row lock.
+
+    A session whose row is locked has a step running, and is skipped (where rows have no locks,
+    SQLite, none is)."""
+    waited_since = timezone.now() - timedelta(seconds=settings.MASKLOOP_PENDING_RETRY_SECONDS)
+    waiting = InteractionEvent.objects.filter(status=EventStatus.PENDING, created_at__lt=waited_since)
+    mine = Q(worker__isnull=True) | Q(worker_id__in=Worker.objects.filter(name=worker_name).values("id"))
+    with transaction.atomic():
+        stalled = (
+            InteractionSession.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(mine, state=SessionState.OPEN, id__in=waiting.values("session_id"))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        return list(stalled)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
@@ -202,9 +203,27 @@ def session_lock(session_id: int, *, barrier: bool = True) -> InteractionSession
 
 
 def events_pending_or_from(session_id: int, first_id: int) -> list[InteractionEvent]:
-    """The session's pending events and its events from ``first_id`` on, in log order."""
+    """The session's pending events and its events from ``first_id`` on, in log order, with
+    the first ``MASKLOOP_STEP_MAX_EVENTS`` pending events only: a step applies those, and the
+    later ones wait for the next step (``step_is_full``), so one page's burst of events is
+    applied in steps of bounded length, with other sessions' steps in between."""
     params = [session_id, EventStatus.PENDING.value, first_id]
-    return _select(InteractionEvent, _events_sql(connection.vendor), params)
+    rows = _select(InteractionEvent, _events_sql(connection.vendor), params)
+    room = settings.MASKLOOP_STEP_MAX_EVENTS
+    kept = []
+    for row in rows:
+        if row.status == EventStatus.PENDING:
+            if room == 0:
+                continue
+            room -= 1
+        kept.append(row)
+    return kept
+
+
+def step_is_full(applied: int) -> bool:
+    """Whether a step that applied ``applied`` events may have left pending events behind
+    (``events_pending_or_from``): its session then needs another step."""
+    return applied >= settings.MASKLOOP_STEP_MAX_EVENTS
 
 
 def commit_without_flush() -> None:

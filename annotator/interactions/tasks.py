@@ -9,8 +9,8 @@ from django.db import OperationalError
 
 from annotator.adaptation.tasks import adapt_class_decoder, learn_from_clicks
 from annotator.images.models import ImageAsset
-from annotator.interactions import engine_runtime, relay, routing, services
-from annotator.interactions.models import InteractionSession
+from annotator.interactions import engine_runtime, relay, routing, services, step_marks, step_queries
+from annotator.interactions.models import InteractionSession, SessionState
 from annotator.projects.engines import engine_in_use
 
 
@@ -29,15 +29,28 @@ def session_queue(session_id: int, routes: routing.RouteMemory | None = None) ->
     return routing.session_route(session_id=session_id)
 
 
-def dispatch_advance(session_id: int) -> None:
-    """Have the session's worker apply its pending events."""
-    send_advance(session_id, session_queue(session_id))
+def dispatch_advance(session_id: int, *, once: bool = True) -> None:
+    """Have the session's worker apply its pending events (``once``: see ``send_advance``)."""
+    send_advance(session_id, session_queue(session_id), once=once)
 
 
-def send_advance(session_id: int, queue: str | None) -> None:
+def send_advance(session_id: int, queue: str | None, *, once: bool = True) -> None:
     """Have the worker of ``queue`` (from ``session_queue``, looked up beforehand) apply the
-    session's pending events."""
-    advance_session.apply_async((session_id,), queue=queue)
+    session's pending events.
+
+    ``once``: nothing is sent where a step of the session is queued and has not started yet
+    (``step_marks``): it will find the events recorded before its start. So a page's burst of
+    events queues one step at a time, and other sessions' steps queued meanwhile run before its
+    next one. ``once=False`` (a session handed over, a step lost) sends in any case."""
+    marked = once and not runs_in_process()
+    if marked and not step_marks.mark(session_id):
+        return
+    try:
+        advance_session.apply_async((session_id,), queue=queue)
+    except Exception:
+        if marked:
+            step_marks.clear(session_id)
+        raise
 
 
 def send_prepare(session_id: int, queue: str | None) -> None:
@@ -48,7 +61,11 @@ def send_prepare(session_id: int, queue: str | None) -> None:
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def advance_session(self: Task, session_id: int) -> None:
-    """Apply the session's pending events in order and push the results to its pages."""
+    """Apply the session's pending events in order and push the results to its pages. A step
+    applies a bounded number of them (``step_queries.events_pending_or_from``): where it may
+    have left some, the next step is queued once this one has committed, behind the steps of
+    other sessions already waiting on the worker."""
+    step_marks.clear(session_id)  # before the log's read: events recorded from now on start another step
     messages, session, sent = services.session_advance(
         session_id=session_id,
         worker=self.request.hostname or "",
@@ -56,6 +73,12 @@ def advance_session(self: Task, session_id: int) -> None:
     )
     if not sent:
         relay.send_to_session(session_id, messages)
+    if (
+        session is not None
+        and session.state == SessionState.OPEN
+        and step_queries.step_is_full(len(messages))
+    ):
+        dispatch_advance(session_id)
     clicks = sum(1 for m in messages if m["type"] == "mask" and m.get("kind") == "click")
     accepted = any(m["type"] == "accepted" for m in messages)
     if not (clicks or accepted) or session is None or not _adapts(session):

@@ -3,7 +3,8 @@
 - after setup: the worker also consumes a queue of its own (``<default queue>.<hostname>``);
 - when ready: it loads the SAM engines projects use (compiled, when so configured), then
   registers and beats from a background thread; each beat also hands the sessions of silent
-  workers, whose clicks would otherwise wait, to live workers;
+  workers, whose clicks would otherwise wait, to live workers, and starts a step again for its
+  own (or unpinned) sessions whose events have waited with no step running (a dispatch lost);
 - on shutdown: it unregisters, tells its sessions' pages to look their route up again, and
   hands its sessions with waiting events to the others.
 
@@ -71,6 +72,7 @@ def beat() -> None:
     try:
         routing.worker_heartbeat(name=_node.name, queue=_node.queue)
         orphaned = routing.orphaned_sessions()
+        stalled = routing.stalled_sessions(worker_name=_node.name)
     except Exception:  # the database is away: keep beating, the next beat retries
         logger.exception("worker heartbeat failed")
         close_old_connections()
@@ -82,6 +84,9 @@ def beat() -> None:
                 session_id,
             )
             _hand_over(session_id)
+        for session_id in sorted(set(stalled) - set(orphaned)):
+            logger.warning("session %s: events wait with no step running; starting one", session_id)
+            _restart_step(session_id)
     finally:
         close_old_connections()
 
@@ -94,9 +99,21 @@ def _hand_over(session_id: int) -> None:
     try:
         moved, queue = routing.session_handover(session_id=session_id)
         if moved:
-            tasks.send_advance(session_id, queue)
+            tasks.send_advance(session_id, queue, once=False)
     except Exception:  # the database or broker is away
         logger.exception("could not hand session %s over", session_id)
+
+
+def _restart_step(session_id: int) -> None:
+    """Start a step for a session whose pending events no step took up (``stalled_sessions``),
+    unless one is queued (``tasks.send_advance``); one the broker refuses now is left to the
+    next beat."""
+    from annotator.interactions import tasks
+
+    try:
+        tasks.dispatch_advance(session_id)  # none where a step is queued already: it applies them
+    except Exception:  # the database or broker is away
+        logger.exception("could not start a step for session %s", session_id)
 
 
 def _beat_forever(interval: float) -> None:
@@ -152,7 +169,7 @@ def _retire(**kwargs: Any) -> None:
     try:
         retired = routing.worker_retire(name=_node.name)
         for session_id in retired.waiting:
-            tasks.dispatch_advance(session_id)
+            tasks.dispatch_advance(session_id, once=False)
         relay.forget_routes(retired.sessions)
     except Exception:  # shutting down anyway: the others' heartbeats pick the sessions up
         logger.exception("could not hand this worker's sessions over")
