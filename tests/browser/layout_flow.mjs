@@ -1,6 +1,6 @@
 // The annotation page at several window sizes: for each, where the toolbar's controls, the
-// canvas and the status line are, and a screenshot at 1280×720. Prints what it saw as JSON on
-// the last line (test_annotate_layout.py makes and checks).
+// canvas, the status line and the `?` list of shortcuts are, with screenshots at 1280×720.
+// Prints what it saw as JSON on the last line (test_annotate_layout.py makes and checks).
 import { logIn, runPageFlow } from "./pages.mjs";
 
 const env = process.env;
@@ -30,6 +30,13 @@ await runPageFlow(env, result, async (page) => {
         scrollHeight: document.documentElement.scrollHeight,
       };
     });
+    await page.keyboard.press("?");
+    seen.help = await page.evaluate(() => {
+      const r = document.querySelector("#shortcuts .card").getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    });
+    if (width === 1280) await page.screenshot({ path: env.HELP_SCREENSHOT });
+    await page.keyboard.press("Escape");
     result.sizes.push({ width, height, ...seen });
     if (width === 1280) await page.screenshot({ path: env.SCREENSHOT });
   }

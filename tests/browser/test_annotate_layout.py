@@ -32,9 +32,11 @@ def test_toolbar_and_status_line_stay_in_the_window(
         label_class_create(project=project, name=f"{n:02d} " + "W" * 97)
     image, _ = upload_scene(project, project_setup.admin, width=640, height=480)
     screenshot = tmp_path / "annotate-1280x720.png"
+    help_screenshot = tmp_path / "annotate-shortcuts-1280x720.png"
     result = run_served_flow(
-        "layout_flow.mjs", project_setup.admin.username, project.id, IMAGE_ID=image.id, SCREENSHOT=screenshot
-    )
+        "layout_flow.mjs", project_setup.admin.username, project.id,
+        IMAGE_ID=image.id, SCREENSHOT=screenshot, HELP_SCREENSHOT=help_screenshot,
+    )  # fmt: skip
     assert [(s["width"], s["height"]) for s in result["sizes"]] == [(1024, 768), (1280, 720), (1920, 1080)]
     for size in result["sizes"]:
         width, height = size["width"], size["height"]
@@ -46,4 +48,5 @@ def test_toolbar_and_status_line_stay_in_the_window(
         # The canvas takes what the toolbar and status line leave: at least half the window.
         assert size["stage"]["bottom"] - size["stage"]["top"] >= height / 2
         assert size["stage"]["bottom"] <= size["statusbar"]["top"]
-    assert screenshot.stat().st_size > 0
+        assert inside(size["help"], width, height), size["help"]  # the list of shortcuts
+    assert screenshot.stat().st_size > 0 and help_screenshot.stat().st_size > 0
