@@ -3,6 +3,7 @@ file. Read by the settings only, so it imports nothing of Django's apps."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -26,10 +27,8 @@ def secret_key(configured: str, keep_in: Path) -> str:
                 "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
             )
         return configured
-    try:
+    with contextlib.suppress(FileNotFoundError):  # none yet: make one below
         return keep_in.read_text().strip()
-    except FileNotFoundError:
-        pass
     # Written whole to a file of its own, then linked into place: a process starting at the
     # same moment reads either no file or the whole key, and the first link wins.
     draft = keep_in.with_name(f".{keep_in.name}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -37,9 +36,8 @@ def secret_key(configured: str, keep_in: Path) -> str:
     with os.fdopen(descriptor, "w") as file:
         file.write(secrets.token_urlsafe(50))
     try:
-        os.link(draft, keep_in)
-    except FileExistsError:
-        pass
+        with contextlib.suppress(FileExistsError):  # another process linked its key first: use theirs
+            os.link(draft, keep_in)
     finally:
         draft.unlink()
     return keep_in.read_text().strip()

@@ -36,7 +36,8 @@ def _when(value: str | None) -> datetime | None:
 
 
 class _People:
-    """Usernames of the archive → accounts here (inactive placeholders for unknown ones)."""
+    """Usernames of the archive → accounts here; a name the site does not know becomes an
+    inactive account of that name (no password), so every change stays attributed to it."""
 
     def __init__(self, importer: User) -> None:
         self.importer = importer
