@@ -227,7 +227,7 @@ if REDIS_URL:
         "default": {
             # Redis pub/sub: one PUBLISH per relayed frame, pushed to the subscribed web
             # processes, where the core layer's lists take four round trips and a blocking pop
-            # (a click's answer about 1 ms sooner: BENCHMARKS, issue 4, session 14). A frame
+            # (a click's answer about 1 ms sooner: docs/performance.md, "Click round trip"). A frame
             # published while a subscription reconnects is lost: the page asks for its
             # session's state again when an answer is overdue (MASKLOOP_PAGE_RESYNC_MS).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

@@ -56,7 +56,7 @@ TRANSPOSE = {
 }
 ICC_SPACES = {"L": b"GRAY", "RGB": b"RGB "}
 # zlib's fastest level: a third of the default level's time for 5 % more bytes on photos
-# (docs/BENCHMARKS.md, "Uploads stored as their picture alone").
+# (docs/performance.md, "Uploads").
 PNG_COMPRESSION = 1
 
 

@@ -67,7 +67,7 @@ class GrabCutEngine:
 
     When there are positive clicks, only the foreground regions that hold one are kept, so a
     negative click on a separate wrong region removes all of it, and stray blobs go too.
-    The defaults are the settings measured best on COCO MVal (``docs/BENCHMARKS.md``).
+    The defaults are the settings measured best on COCO MVal (``docs/performance.md``).
     """
 
     name = "grabcut"

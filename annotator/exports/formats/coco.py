@@ -20,7 +20,7 @@ from annotator.exports import selection
 from annotator.exports.formats.writer import ExportWriter
 from inference.masks import polygons, rle
 
-POLYGON_TOLERANCE = 0.25  # pixels: keeps the mask as well as every vertex does (BENCHMARKS)
+POLYGON_TOLERANCE = 0.25  # pixels: keeps the mask as well as every vertex does (docs/performance.md)
 
 
 def write(w: ExportWriter, *, as_polygons: bool) -> None:
