@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +24,8 @@ from annotator.interactions.models import InteractionSession
 from annotator.projects.engines import checkpoint_path, engine_in_use, sam_model_type
 from annotator.projects.selectors import engines_requested
 from inference.engines import Engine, PreparedImage, ProposesCandidates, build_engine, predict_stages
-from inference.engines.cache import PreparedImageCache
+from inference.engines.cache import prepared_image_cache
+from inference.lru import LRU
 from inference.pipelines import wrap_engine
 from inference.prompts import Prompts
 
@@ -80,8 +81,8 @@ def preload_engines() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def prepared_cache() -> PreparedImageCache:
-    return PreparedImageCache(max_bytes=settings.MASKLOOP_PREPARED_CACHE_BYTES)
+def prepared_cache() -> LRU[Hashable, PreparedImage]:
+    return prepared_image_cache(max_bytes=settings.MASKLOOP_PREPARED_CACHE_BYTES)
 
 
 def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
@@ -107,9 +108,11 @@ def _prepare(engine: Engine, image: ImageAsset) -> PreparedImage:
 def prepared_for(engine_name: str, image: ImageAsset, pipeline: str = "plain") -> PreparedImage:
     """The engine's once-per-image state, from this process, the shared store, or computed now."""
     engine = engine_for(engine_name, pipeline)
-    return prepared_cache().get_or_prepare(
-        (engine_name, pipeline, image.id, image.checksum), lambda: _prepare(engine, image)
-    )
+    return prepared_cache().get_or_create(_key(engine_name, image, pipeline), lambda: _prepare(engine, image))
+
+
+def _key(engine_name: str, image: ImageAsset, pipeline: str) -> Hashable:
+    return (engine_name, pipeline, image.id, image.checksum)
 
 
 def predict(
@@ -144,6 +147,7 @@ def predict(
                 answer = refined
             masks = [answer >= 0.5]
         finished = time.perf_counter()
+    prepared_cache().resize(_key(engine_name, image, pipeline))  # pipelines keep crops in it
     return Prediction(
         mask=masks[0],
         candidates=masks,

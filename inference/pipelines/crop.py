@@ -8,12 +8,13 @@ mask. While the mask is empty the engine sees the whole image.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
 from inference.engines.base import Engine, PreparedImage
+from inference.engines.cache import prepared_nbytes
+from inference.lru import LRU
 from inference.pipelines.region import Region
 from inference.prompts import Prompts
 
@@ -26,7 +27,7 @@ class CropImage:
 
     image: np.ndarray
     whole: PreparedImage
-    crops: OrderedDict[Region, PreparedImage]
+    crops: LRU[Region, PreparedImage]
 
     @property
     def width(self) -> int:
@@ -38,7 +39,7 @@ class CropImage:
 
     @property
     def nbytes(self) -> int:
-        return int(self.image.nbytes) + self.whole.nbytes + sum(c.nbytes for c in self.crops.values())
+        return int(self.image.nbytes) + self.whole.nbytes + self.crops.nbytes
 
 
 class TargetCrop:
@@ -52,7 +53,8 @@ class TargetCrop:
         self.ratio, self.min_side, self.cached_crops = ratio, min_side, cached_crops
 
     def prepare(self, image: np.ndarray) -> CropImage:
-        return CropImage(image=image, whole=self.engine.prepare(image), crops=OrderedDict())
+        crops: LRU[Region, PreparedImage] = LRU(max_entries=self.cached_crops, size=prepared_nbytes)
+        return CropImage(image=image, whole=self.engine.prepare(image), crops=crops)
 
     def region(self, previous: np.ndarray, prompts: Prompts, width: int, height: int) -> Region:
         """The crop: the box of the previous mask and the latest click, grown by ``ratio``."""
@@ -76,10 +78,6 @@ class TargetCrop:
         crop = prepared.crops.get(region)
         if crop is None:
             crop = self.engine.prepare(np.ascontiguousarray(prepared.image[region.slices]))
-            prepared.crops[region] = crop
-            while len(prepared.crops) > self.cached_crops:
-                prepared.crops.popitem(last=False)
-        else:
-            prepared.crops.move_to_end(region)
+            prepared.crops.put(region, crop)
         inside = self.engine.predict(crop, region.prompts(prompts), previous_mask[region.slices])
         return region.paste(previous_mask.astype(np.float32), inside)

@@ -12,7 +12,6 @@ The first click of an object segments the whole object, so the focus view starts
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,6 +19,8 @@ import cv2
 import numpy as np
 
 from inference.engines.base import Engine, PreparedImage
+from inference.engines.cache import prepared_nbytes
+from inference.lru import LRU
 from inference.pipelines.region import Region
 from inference.prompts import Click, Prompts
 
@@ -69,7 +70,7 @@ class FocusImage:
 
     image: np.ndarray
     inner: PreparedImage
-    patches: OrderedDict[Region, PreparedImage]
+    patches: LRU[Region, PreparedImage]
 
     @property
     def width(self) -> int:
@@ -81,7 +82,7 @@ class FocusImage:
 
     @property
     def nbytes(self) -> int:
-        return int(self.image.nbytes) + self.inner.nbytes + sum(p.nbytes for p in self.patches.values())
+        return int(self.image.nbytes) + self.inner.nbytes + self.patches.nbytes
 
 
 class FocusView:
@@ -107,7 +108,8 @@ class FocusView:
         self.cached_patches = cached_patches
 
     def prepare(self, image: np.ndarray) -> FocusImage:
-        return FocusImage(image=image, inner=self.engine.prepare(image), patches=OrderedDict())
+        patches: LRU[Region, PreparedImage] = LRU(max_entries=self.cached_patches, size=prepared_nbytes)
+        return FocusImage(image=image, inner=self.engine.prepare(image), patches=patches)
 
     def predict(
         self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
@@ -141,11 +143,7 @@ class FocusView:
         inner = prepared.patches.get(patch)
         if inner is None:
             inner = self.engine.prepare(np.ascontiguousarray(prepared.image[patch.slices]))
-            prepared.patches[patch] = inner
-            while len(prepared.patches) > self.cached_patches:
-                prepared.patches.popitem(last=False)
-        else:
-            prepared.patches.move_to_end(patch)
+            prepared.patches.put(patch, inner)
         return self.engine.predict(inner, patch.prompts(prompts), previous)
 
     def _patch(self, prepared: FocusImage, click: Click, radius: float) -> Region:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inference.engines.cache import PreparedImageCache
+from inference.engines.cache import prepared_image_cache
 
 
 @dataclass(frozen=True)
@@ -15,28 +15,28 @@ class Fake:
 
 
 def test_second_request_for_an_image_does_not_prepare_it_again() -> None:
-    cache = PreparedImageCache(max_bytes=1000)
+    cache = prepared_image_cache(max_bytes=1000)
     calls: list[str] = []
 
     def prepare() -> Fake:
         calls.append("a")
         return Fake()
 
-    first = cache.get_or_prepare("a", prepare)
-    second = cache.get_or_prepare("a", prepare)
+    first = cache.get_or_create("a", prepare)
+    second = cache.get_or_create("a", prepare)
     assert first is second
     assert calls == ["a"]
 
 
 def test_least_recently_used_image_is_evicted_past_the_budget() -> None:
-    cache = PreparedImageCache(max_bytes=250)
-    cache.get_or_prepare("a", Fake)
-    cache.get_or_prepare("b", Fake)
-    cache.get_or_prepare("a", Fake)  # "a" is now the most recent
-    cache.get_or_prepare("c", Fake)
+    cache = prepared_image_cache(max_bytes=250)
+    cache.get_or_create("a", Fake)
+    cache.get_or_create("b", Fake)
+    cache.get_or_create("a", Fake)  # "a" is now the most recent
+    cache.get_or_create("c", Fake)
     assert cache.nbytes <= 250
     misses = cache.misses
-    cache.get_or_prepare("a", Fake)
+    cache.get_or_create("a", Fake)
     assert cache.misses == misses  # "a" survived
-    cache.get_or_prepare("b", Fake)
+    cache.get_or_create("b", Fake)
     assert cache.misses == misses + 1  # "b" had been evicted

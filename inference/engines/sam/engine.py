@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from inference.engines.sam.checkpoint import build_sam, default_device
 from inference.engines.sam.compiled import compiled_decoder, run_decoder
 from inference.engines.sam.frame import SamFrame
 from inference.engines.sam.image import SamImage
+from inference.lru import LRU
 from inference.prompts import Click, Prompts, Scribble
 
 logger = logging.getLogger(__name__)
@@ -46,8 +45,7 @@ class _LogitMemory:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[bytes, torch.Tensor] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: LRU[bytes, torch.Tensor] = LRU(max_entries=size)
 
     @staticmethod
     def key(mask: np.ndarray) -> bytes:
@@ -56,15 +54,10 @@ class _LogitMemory:
         return digest.digest()
 
     def remember(self, mask: np.ndarray, logits: torch.Tensor) -> None:
-        with self._lock:
-            self._items[self.key(mask)] = logits
-            self._items.move_to_end(self.key(mask))
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._items.put(self.key(mask), logits)
 
     def recall(self, mask: np.ndarray) -> torch.Tensor | None:
-        with self._lock:
-            return self._items.get(self.key(mask))
+        return self._items.peek(self.key(mask))
 
 
 def _inference_tensor(tensor: torch.Tensor) -> torch.Tensor:
