@@ -5,17 +5,21 @@ Celery tasks run in-process. ``DATABASE_URL`` and ``REDIS_URL`` switch to Postgr
 channels_redis and a real Celery worker. Every variable is listed in docker/.env.example.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 from annotator.secret_key import secret_key
+from annotator.settings_checks import check_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# Every enumerated or numeric variable is checked before it is read (annotator/settings_checks.py):
+# a bad value stops the process with the variable's name and the values it takes.
+check_environment(os.environ)
 
 # Off unless asked for: a 500 with DEBUG on shows settings and tracebacks to whoever caused it.
 # ``make run`` (scripts/run.sh) asks for it; a server never should.
@@ -212,8 +216,6 @@ SPECTACULAR_SETTINGS = {
 
 # Who may create projects: "staff" (site staff only) or "all" (every logged-in user).
 MASKLOOP_PROJECT_CREATORS = env.str("MASKLOOP_PROJECT_CREATORS", default="staff")
-if MASKLOOP_PROJECT_CREATORS not in ("staff", "all"):
-    raise ImproperlyConfigured("MASKLOOP_PROJECT_CREATORS must be 'staff' or 'all'")
 
 # E-mail (invitations that name an address are sent there): an EMAIL_URL such as
 # smtp+tls://user:password@mail.example.org:587; by default printed to the server's console.
@@ -269,10 +271,6 @@ MASKLOOP_SOCKET_MAX_FRAME_BYTES = env.int("MASKLOOP_SOCKET_MAX_FRAME_BYTES", def
 MASKLOOP_SOCKET_BURST = env.int("MASKLOOP_SOCKET_BURST", default=60)
 MASKLOOP_SOCKET_RATE = env.float("MASKLOOP_SOCKET_RATE", default=20.0)
 MASKLOOP_SOCKET_STROKE_POINTS = env.int("MASKLOOP_SOCKET_STROKE_POINTS", default=2000)
-if min(MASKLOOP_SOCKET_MAX_FRAME_BYTES, MASKLOOP_SOCKET_BURST, MASKLOOP_SOCKET_STROKE_POINTS) < 1 or not (
-    MASKLOOP_SOCKET_RATE > 0
-):
-    raise ImproperlyConfigured("MASKLOOP_SOCKET_* limits must be positive")
 
 # Exports: an object whose polygons would keep less of its mask (IoU) keeps its exact RLE in the
 # COCO polygons export, and is listed in the export's report.
@@ -346,8 +344,6 @@ MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", defau
 # its worker (or of none) whose events have waited RETRY seconds with no step running.
 MASKLOOP_STEP_MAX_EVENTS = env.int("MASKLOOP_STEP_MAX_EVENTS", default=20)
 MASKLOOP_PENDING_RETRY_SECONDS = env.float("MASKLOOP_PENDING_RETRY_SECONDS", default=5.0)
-if MASKLOOP_STEP_MAX_EVENTS < 1 or MASKLOOP_PENDING_RETRY_SECONDS <= 0:
-    raise ImproperlyConfigured("MASKLOOP_STEP_MAX_EVENTS and MASKLOOP_PENDING_RETRY_SECONDS must be positive")
 # Class decoders (online adaptation): every version keeps its history row; the full state
 # (weights and Adam moments) is kept for every KEEP_EVERY-th version and the last KEEP_LAST.
 MASKLOOP_DECODER_KEEP_EVERY = env.int("MASKLOOP_DECODER_KEEP_EVERY", default=10)
