@@ -232,9 +232,17 @@ if REDIS_URL:
             # (a click's answer about 1 ms sooner: docs/performance.md, "Click round trip"). A frame
             # published while a subscription reconnects is lost: the page asks for its
             # session's state again when an answer is overdue (MASKLOOP_PAGE_RESYNC_MS).
+            # Connecting and each answer are bounded, so a broker that is down or stalled
+            # fails a send within seconds instead of holding the consumer or the relay.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": env.float("MASKLOOP_CHANNEL_CONNECT_TIMEOUT", default=2.0),
+                        "socket_timeout": env.float("MASKLOOP_CHANNEL_SOCKET_TIMEOUT", default=5.0),
+                    }
+                ],
                 "prefix": env.str("MASKLOOP_CHANNEL_PREFIX", default="maskloop"),
             },
         }
