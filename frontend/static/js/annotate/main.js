@@ -1,7 +1,8 @@
 // The annotation page: clicks, boxes, scribbles and strokes in, masks out; undo/redo/accept,
 // correcting saved objects (held while corrected), the object list and review beside the
-// canvas, zoom, pan, the magnifier and the matte.
+// canvas, how saved objects are shown, zoom, pan, the magnifier and the matte.
 import { apiGet, apiGetAll } from "../api.js";
+import { DisplayControls } from "./display.js";
 import { LiveSession } from "./live_session.js";
 import { Magnifier } from "./magnifier.js";
 import { MaskLayer } from "./mask_layer.js";
@@ -90,9 +91,22 @@ function showCorrecting(frame) {
   cancelButton.hidden = correcting === null;
 }
 
+// Hovering over a saved object highlights it (in the list too, pointing at a row does).
+let hovered = null;
+const display = new DisplayControls((settings) => {
+  saved.layer.setOpacity(settings.opacity);
+  saved.layer.setShown(settings.shown);
+  saved.setColourBy(settings.colourBy);
+  showLayers();
+});
+const toggleSaved = () => {
+  display.toggleShown();
+  setStatus(display.settings.shown ? "saved objects shown" : "saved objects hidden (H: show them)");
+};
+
 const saved = new SavedObjects(
   {
-    projectId, imageId, width, height, classes, colours,
+    projectId, imageId, width, height, classes, colours, display: display.settings,
     me: {
       id: Number(page.dataset.userId),
       canReview: Boolean(page.dataset.canReview),
@@ -107,19 +121,42 @@ const saved = new SavedObjects(
     correct: (annotation) => startCorrecting(annotation.id),
     imageStatus: showImageStatus,
     pinning: () => selectTool("click"),
+    reloaded: (ids) => matte.available(ids.length > 0),
+    matte: {
+      url: (id) => matte.url(id),
+      show: (id) => matte.show(id),
+      download: (id) => matte.download(id),
+    },
     finished: async () => {
       const next = (await apiGet(`/api/projects/${projectId}/review/?page_size=2`)).results.find((i) => i.id !== imageId);
       if (next) window.location.href = `/projects/${projectId}/images/${next.id}/annotate/`;
     },
   },
 );
-const matte = new Matte({ projectId, width, height, loadImage, onLayers: () => showLayers(), setStatus });
+// The matte is for the saved object under the cursor, else the one selected in the list, else
+// the one saved last on this page, else the newest.
+const matte = new Matte({
+  projectId, width, height, loadImage, onLayers: () => showLayers(), setStatus,
+  target: () => hovered ?? saved.layer.selected ?? matte.lastSaved ?? saved.ids().at(-1) ?? null,
+});
+const liveMask = [{ canvas: mask.canvas, alpha: 0.5 }, { canvas: mask.edges, alpha: 1, outline: true }];
 const showLayers = () => viewport.setLayers([
-  ...saved.layer.layers(), { canvas: mask.canvas, alpha: 0.5 }, ...(matte.layer ? [matte.layer] : []),
+  ...saved.layer.layers(), ...liveMask, ...(matte.layer ? [matte.layer] : []),
 ]);
 showLayers();
 viewport.setMarks((ctx) => saved.drawPins(ctx));
 await saved.reload();
+stage.addEventListener("mousemove", (event) => {
+  const p = viewport.toImage(event);
+  const id = saved.at(Math.floor(p.x), Math.floor(p.y));
+  if (id === hovered) return;
+  hovered = id;
+  if (saved.layer.point(id)) viewport.draw();
+});
+stage.addEventListener("mouseleave", () => {
+  hovered = null;
+  if (saved.layer.point(null)) viewport.draw();
+});
 const magnifier = new Magnifier(stage, viewport);
 
 // The masks the engine proposed for the current step (SAM: three on a first click); Tab cycles.
@@ -266,8 +303,12 @@ const accept = () => live.send("accept", {
   class_id: currentClass(), ...(correcting ? { revision: correcting.revision } : {}),
 });
 const cancel = () => { if (correcting) live.send("cancel"); };
+// Tab cycles the masks the engine proposed; with none to cycle, it says why.
+const engineName = document.getElementById("engine").dataset.engine;
 const nextProposal = () => {
   if (proposed.candidates > 1) live.send("choose", { index: (proposed.choice + 1) % proposed.candidates });
+  else if (engineName === "grabcut") setStatus("GrabCut gives one mask: no alternatives to cycle with Tab");
+  else setStatus("no alternative masks for this step: SAM proposes three after the first click of an object");
 };
 document.getElementById("undo").addEventListener("click", undo);
 document.getElementById("redo").addEventListener("click", redo);
@@ -326,6 +367,7 @@ const shortcuts = shortcutTable({
   undo, redo, accept,
   doneAndNext: () => nav.doneAndNext(),
   hasProposals: () => proposed.candidates > 1,
+  toggleSaved,
   nextProposal,
   chooseClass,
   tool: selectTool,
@@ -334,7 +376,7 @@ const shortcuts = shortcutTable({
     if (pointed) removeAt(...pointed);
   },
   magnifier: toggleMagnifier,
-  matte: () => { if (matte.lastSaved !== null) matte.toggle(); },
+  matte: () => matte.toggle(),
   next: () => nav.next(),
   previous: () => nav.previous(),
   size: (delta) => setSize(Number(sizeInput.value) + delta),

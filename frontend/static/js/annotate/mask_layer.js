@@ -1,4 +1,6 @@
-// The object's mask: a byte per pixel, drawn onto an offscreen canvas in the class colour.
+// The object's mask: a byte per pixel, drawn onto two offscreen canvases: its pixels in the
+// class colour, and its edge (the pixels with a 4-neighbour outside it) in white, which the
+// page draws opaque above the saved objects so the live mask stays readable over them.
 import { paintRle } from "./rle.js";
 
 function rgb(hex) {
@@ -15,6 +17,10 @@ export class MaskLayer {
     this.canvas.width = width;
     this.canvas.height = height;
     this.ctx = this.canvas.getContext("2d");
+    this.edges = document.createElement("canvas");
+    this.edges.width = width;
+    this.edges.height = height;
+    this.edgeCtx = this.edges.getContext("2d");
     this.setColour(colour);
   }
 
@@ -51,21 +57,36 @@ export class MaskLayer {
     this.redraw(x, y, w, h);
   }
 
-  redraw(x, y, w, h) {
-    if (!w || !h) return;
+  // Repaint a box of the image, and the ring of pixels around it (their edges depend on it).
+  redraw(bx, by, bw, bh) {
+    if (!bw || !bh) return;
+    const x = Math.max(0, bx - 1);
+    const y = Math.max(0, by - 1);
+    const w = Math.min(this.width, bx + bw + 1) - x;
+    const h = Math.min(this.height, by + bh + 1) - y;
     const image = this.ctx.createImageData(w, h);
+    const edge = this.edgeCtx.createImageData(w, h);
     const [r, g, b] = this.colour;
+    const { bits, width, height } = this;
     const data = image.data;
+    const line = edge.data;
     for (let row = 0; row < h; row += 1) {
-      const src = (y + row) * this.width + x;
+      const iy = y + row;
+      const src = iy * width + x;
       for (let col = 0; col < w; col += 1) {
-        if (this.bits[src + col]) {
-          const o = (row * w + col) * 4;
-          data[o] = r; data[o + 1] = g; data[o + 2] = b; data[o + 3] = 255;
+        const i = src + col;
+        if (!bits[i]) continue;
+        const o = (row * w + col) * 4;
+        data[o] = r; data[o + 1] = g; data[o + 2] = b; data[o + 3] = 255;
+        const ix = x + col;
+        if (ix === 0 || iy === 0 || ix === width - 1 || iy === height - 1
+          || !bits[i - 1] || !bits[i + 1] || !bits[i - width] || !bits[i + width]) {
+          line[o] = 255; line[o + 1] = 255; line[o + 2] = 255; line[o + 3] = 255;
         }
       }
     }
     this.ctx.putImageData(image, x, y);
+    this.edgeCtx.putImageData(edge, x, y);
   }
 
   area() {

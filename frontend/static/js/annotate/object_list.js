@@ -4,20 +4,20 @@
 // hides, deletes, corrects, shows and restores revisions and, for reviewers, gives a verdict
 // with a comment. Comments are listed under the objects, numbered as their pins on the image.
 import { el } from "../api.js";
-import { tint } from "./saved_layer.js";
 
 const STATE = { new: "new", changed: "changed since review", reviewed: "", deleted: "deleted since review" };
 
 export class ObjectList {
-  // me: { id, canReview, correctsOthers, deletesOthers }; actions: { point(id), select(id),
+  // me: { id, canReview, correctsOthers, deletesOthers }; colourOf(annotation) → [r, g, b], as
+  // the canvas draws it; actions: { point(id), select(id), matteUrl(id), showMatte(id), downloadMatte(id),
   // relabel(object, classId), hide(id) → hidden, remove(object), correct(object),
   // history(object) → { revisions, reviews: { verdicts, comments } }, showRevision(revision|null), restoreRevision(object, revision),
   // verdict(object, verdict, comment, pin), comment(text, annotationId, pin), resolve(comment),
   // finish(note) }
-  constructor(root, { classes, colours, me, actions }) {
+  constructor(root, { classes, colourOf, me, actions }) {
     this.root = root;
     this.classes = classes;
-    this.colours = colours;
+    this.colourOf = colourOf;
     this.me = me;
     this.actions = actions;
     this.selected = null;
@@ -52,8 +52,7 @@ export class ObjectList {
 
   row(object) {
     const a = object.annotation;
-    const colour = this.colours.get(a.label_class) || "#888888";
-    const [r, g, b] = tint(colour, a.id);
+    const [r, g, b] = this.colourOf(a);
     const badges = [];
     if (STATE[object.state]) badges.push(el("span", { class: `badge state-${object.state}` }, STATE[object.state]));
     if (object.verdict) badges.push(el("span", { class: `badge verdict-${object.verdict.verdict}` }, object.verdict.verdict));
@@ -100,6 +99,11 @@ export class ObjectList {
       remove.addEventListener("click", () => this.actions.remove(object));
       box.append(remove);
     }
+    const matte = stop(el("button", { type: "button", class: "small matte-show", title: "Show or hide this object's alpha matte (soft edges)" }, "Matte"));
+    matte.addEventListener("click", () => this.actions.showMatte(a.id));
+    const download = stop(el("a", { class: "button small matte-download", href: this.actions.matteUrl(a.id), title: "Download this object's alpha matte as a PNG" }, "Matte PNG"));
+    download.addEventListener("click", (event) => { event.preventDefault(); this.actions.downloadMatte(a.id); });
+    box.append(matte, download);
     const history = stop(el("button", { type: "button", class: "small" }, "History"));
     const revisions = el("ol", { class: "revisions" });
     revisions.hidden = true;

@@ -1,8 +1,11 @@
-// The image's saved objects on the canvas: each filled with its own tint of its class colour
-// and outlined, so touching objects of one class stay apart; the one pointed at in the list
-// or selected drawn stronger; hidden ones left out; an earlier revision shown as a magenta
-// edge. Each object is decoded once into a sprite of its bounding box (fill and edge),
-// so redrawing costs a few drawImage calls, not a pass over the image per object.
+// The image's saved objects on the canvas: each a tint (a lighter shade of its colour, at the
+// chosen opacity) with a thin outline in its full colour, so touching objects of one class
+// stay apart at any opacity. Coloured by class
+// (shades of the class colour, different for neighbouring ids) or by object (a hue of its own);
+// the one under the cursor, pointed at in the list or selected drawn with a thicker, brighter
+// outline; all of them or single ones hidden; an earlier revision shown as a magenta edge.
+// Each object is decoded once into a bitmap of its bounding box (pixels and edge) and painted
+// into sprites, so redrawing costs a few drawImage calls, not a pass over the image per object.
 import { paintRle } from "./rle.js";
 
 function rgb(hex) {
@@ -15,6 +18,25 @@ export function tint(hex, id) {
   const step = ((id * 7) % 5) - 2; // -2..2
   return rgb(hex).map((c) => Math.round(step >= 0 ? c + ((255 - c) * step) / 5 : c * (1 + step / 5)));
 }
+
+// A saturated hue of the object's own: ids one apart are ~137.5° apart on the colour wheel.
+export function hue(id) {
+  const h = (id * 137.508) % 360;
+  const s = 0.75;
+  const l = 0.5;
+  const f = (n) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+// The object's colour in the display mode "class" or "object": [r, g, b].
+export function objectColour(classHex, id, colourBy) {
+  return colourBy === "object" ? hue(id) : tint(classHex, id);
+}
+
+const lighter = (colour, by) => colour.map((v) => Math.round(v + (255 - v) * by));
 
 // The object's box in whole pixels, clipped to the image: { x0, y0, w, h }.
 function bounds(mask, bbox) {
@@ -29,10 +51,9 @@ function bounds(mask, bbox) {
   };
 }
 
-// The object's pixels inside its box, and two canvases: the fill and the edge (pixels of the
-// object with a 4-neighbour outside it, thickened by one), the edge darker than the fill
-// unless `edgeColour` says otherwise.
-function sprite(mask, bbox, colour, edgeColour = colour.map((v) => Math.round(v * 0.45))) {
+// The object's pixels inside its box and its edge: the pixels of the object with a 4-neighbour
+// outside it (one pixel wide, inside the object).
+function shape(mask, bbox) {
   const [height, width] = mask.size;
   const full = new Uint8Array(width * height);
   paintRle(mask, full, width, 0, 0);
@@ -45,12 +66,10 @@ function sprite(mask, bbox, colour, edgeColour = colour.map((v) => Math.round(v 
     for (let c = 0; c < w; c += 1) {
       if (bits[r * w + c] && (!inside(c - 1, r) || !inside(c + 1, r) || !inside(c, r - 1) || !inside(c, r + 1))) {
         edge[r * w + c] = 1;
-        if (c > 0) edge[r * w + c - 1] = 1;
-        if (r > 0) edge[(r - 1) * w + c] = 1;
       }
     }
   }
-  return { x0, y0, w, h, bits, fill: paint(bits, w, h, colour), edge: paint(edge, w, h, edgeColour) };
+  return { x0, y0, w, h, bits, edge };
 }
 
 function paint(bits, w, h, [r, g, b]) {
@@ -77,14 +96,16 @@ function layerCanvas(width, height) {
 }
 
 export class SavedLayer {
-  constructor(width, height) {
+  constructor(width, height, { colourBy = "class", opacity = 0.3, shown = true } = {}) {
     this.width = width;
     this.height = height;
-    this.fills = layerCanvas(width, height);
-    this.edges = layerCanvas(width, height);
-    this.focus = layerCanvas(width, height);
+    this.fills = { canvas: layerCanvas(width, height), alpha: opacity };
+    this.edges = { canvas: layerCanvas(width, height), alpha: 1, outline: true };
+    this.focus = { canvas: layerCanvas(width, height), alpha: 1 };
+    this.colourBy = colourBy;
+    this.shown = shown;
     this.objects = [];
-    this.sprites = new Map(); // "id:revision" → sprite
+    this.sprites = new Map(); // "id:revision" → shape, with its paint for `colourBy`
     this.hidden = new Set();
     this.correcting = null; // the object a session corrects: drawn by the live mask instead
     this.pointed = null;
@@ -92,10 +113,21 @@ export class SavedLayer {
     this.earlier = null; // { mask, bbox }: an earlier revision shown over the object
   }
 
-  // The layers for the viewport, bottom to top.
-  layers() {
-    return [{ canvas: this.fills, alpha: 0.32 }, { canvas: this.edges, alpha: 0.9 }, { canvas: this.focus, alpha: 0.85 }];
+  // The layers for the viewport, bottom to top (none while the saved objects are hidden).
+  layers() { return this.shown ? [this.fills, this.edges, this.focus] : []; }
+
+  // The tint's opacity, 0..1 (the outlines stay opaque).
+  setOpacity(opacity) { this.fills.alpha = opacity; }
+
+  setShown(shown) { this.shown = shown; this.redrawFocus(); }
+
+  setColourBy(colourBy) {
+    if (colourBy === this.colourBy) return;
+    this.colourBy = colourBy;
+    this.redraw();
   }
+
+  colourOf(object) { return objectColour(object.colour, object.id, this.colourBy); }
 
   // objects: [{ id, revision, mask, bbox, colour }], drawn in order (later ones on top).
   load(objects) {
@@ -105,13 +137,23 @@ export class SavedLayer {
     this.redraw();
   }
 
+  // The object's decoded shape and its paint in the current colours (made when first needed).
   spriteOf(object) {
     const key = `${object.id}:${object.revision}`;
-    if (!this.sprites.has(key)) this.sprites.set(key, sprite(object.mask, object.bbox, tint(object.colour, object.id)));
-    return this.sprites.get(key);
+    if (!this.sprites.has(key)) this.sprites.set(key, shape(object.mask, object.bbox));
+    const s = this.sprites.get(key);
+    const colour = this.colourOf(object);
+    const painted = colour.join(",");
+    if (s.painted !== painted) {
+      s.painted = painted;
+      s.fill = paint(s.bits, s.w, s.h, lighter(colour, 0.35));
+      s.line = paint(s.edge, s.w, s.h, colour);
+      s.bright = paint(s.edge, s.w, s.h, lighter(colour, 0.6));
+    }
+    return s;
   }
 
-  visible(object) { return !this.hidden.has(object.id) && object.id !== this.correcting; }
+  visible(object) { return this.shown && !this.hidden.has(object.id) && object.id !== this.correcting; }
 
   setCorrecting(id) { this.correcting = id ?? null; this.redraw(); }
 
@@ -121,7 +163,13 @@ export class SavedLayer {
     return this.hidden.has(id);
   }
 
-  point(id) { if (this.pointed !== id) { this.pointed = id; this.redrawFocus(); } }
+  // The object under the cursor or pointed at in the list (null: none); true when it changed.
+  point(id) {
+    if (this.pointed === id) return false;
+    this.pointed = id;
+    this.redrawFocus();
+    return true;
+  }
 
   select(id) { this.selected = id; this.redrawFocus(); }
 
@@ -129,7 +177,8 @@ export class SavedLayer {
 
   // The id of the topmost visible object covering image pixel (x, y), or null.
   at(x, y) {
-    for (const object of [...this.objects].reverse()) {
+    for (let i = this.objects.length - 1; i >= 0; i -= 1) {
+      const object = this.objects[i];
       if (!this.visible(object)) continue;
       const s = this.spriteOf(object);
       const c = x - s.x0;
@@ -140,35 +189,37 @@ export class SavedLayer {
   }
 
   redraw() {
-    const fills = this.fills.getContext("2d");
-    const edges = this.edges.getContext("2d");
+    const fills = this.fills.canvas.getContext("2d");
+    const edges = this.edges.canvas.getContext("2d");
     fills.clearRect(0, 0, this.width, this.height);
     edges.clearRect(0, 0, this.width, this.height);
     for (const object of this.objects) {
       if (!this.visible(object)) continue;
       const s = this.spriteOf(object);
       fills.drawImage(s.fill, s.x0, s.y0);
-      edges.drawImage(s.edge, s.x0, s.y0);
+      edges.drawImage(s.line, s.x0, s.y0);
     }
     this.redrawFocus();
   }
 
-  // The pointed and selected objects again, strongly; an earlier revision's edge in magenta.
+  // The pointed and selected objects again: a stronger tint and an outline three pixels wide,
+  // brighter in its middle; an earlier revision's edge in magenta.
   redrawFocus() {
-    const ctx = this.focus.getContext("2d");
+    const ctx = this.focus.canvas.getContext("2d");
     ctx.clearRect(0, 0, this.width, this.height);
     for (const id of new Set([this.pointed, this.selected])) {
       const object = this.objects.find((o) => o.id === id);
       if (!object || !this.visible(object)) continue;
       const s = this.spriteOf(object);
-      ctx.globalAlpha = 0.45;
+      ctx.globalAlpha = 0.3;
       ctx.drawImage(s.fill, s.x0, s.y0);
       ctx.globalAlpha = 1;
-      ctx.drawImage(s.edge, s.x0, s.y0);
+      for (const [dx, dy] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) ctx.drawImage(s.line, s.x0 + dx, s.y0 + dy);
+      ctx.drawImage(s.bright, s.x0, s.y0);
     }
     if (this.earlier) {
-      const s = sprite(this.earlier.mask, this.earlier.bbox, [255, 0, 200], [255, 0, 200]);
-      ctx.drawImage(s.edge, s.x0, s.y0);
+      const s = shape(this.earlier.mask, this.earlier.bbox);
+      ctx.drawImage(paint(s.edge, s.w, s.h, [255, 0, 200]), s.x0, s.y0);
     }
   }
 }

@@ -6,18 +6,20 @@ import { ObjectList } from "./object_list.js";
 import { SavedLayer } from "./saved_layer.js";
 
 export class SavedObjects {
-  // page: { projectId, imageId, width, height, classes, colours, me }; ui: { viewport,
-  // setStatus(text), setSaved(text), correct(annotation), imageStatus(status),
-  // finished(round), pinning() (the next click on the image places a pin) }
+  // page: { projectId, imageId, width, height, classes, colours, me, display: { shown,
+  // colourBy, opacity } }; ui: { viewport, setStatus(text), setSaved(text), correct(annotation),
+  // imageStatus(status), finished(round), pinning() (the next click on the image places a pin),
+  // reloaded(ids) (the objects shown now), matte: { url(id), show(id), download(id) } }
   constructor(page, ui) {
     this.page = page;
     this.ui = ui;
     this.base = `/api/projects/${page.projectId}/annotations`;
-    this.layer = new SavedLayer(page.width, page.height);
+    this.layer = new SavedLayer(page.width, page.height, page.display);
     this.deleted = [];
     this.pending = null; // a verdict or comment waiting for its pin: (x, y) => Promise
-    this.list = new ObjectList(document.getElementById("object-panel"), {
-      classes: page.classes, colours: page.colours, me: page.me, actions: this.actions(),
+    this.list = new ObjectList(document.getElementById("object-list"), {
+      classes: page.classes, me: page.me, actions: this.actions(),
+      colourOf: (a) => this.layer.colourOf({ id: a.id, colour: page.colours.get(a.label_class) || "#888888" }),
     });
   }
 
@@ -29,11 +31,21 @@ export class SavedObjects {
       id: a.id, revision: a.revision, mask: a.mask, bbox: a.bbox, colour: this.page.colours.get(a.label_class) || "#888888",
     })));
     this.list.render(state);
+    this.ui.reloaded(this.ids());
     this.ui.imageStatus(state.status);
     this.ui.viewport.draw();
   }
 
   at(x, y) { return this.layer.at(x, y); }
+
+  // The ids of the objects shown in the list, oldest first.
+  ids() { return this.layer.objects.map((o) => o.id); }
+
+  // A new colouring (by class or by object): the canvas and the list's swatches again.
+  setColourBy(colourBy) {
+    this.layer.setColourBy(colourBy);
+    if (this.state) this.list.render(this.state);
+  }
 
   // An action on the server, then the list and canvas again, then what it did (``done``); a
   // refusal is shown, not thrown.
@@ -109,6 +121,9 @@ export class SavedObjects {
         () => apiPatch(`${this.base}/${object.annotation.id}/`, { label_class: classId, revision: object.annotation.revision }),
         (a) => `#${a.id} is a ${a.class_name} now (revision ${a.revision})`),
       remove: (object) => this.remove(object.annotation.id),
+      matteUrl: (id) => `${this.ui.matte.url(id)}?download=1`,
+      showMatte: (id) => this.ui.matte.show(id),
+      downloadMatte: (id) => this.ui.matte.download(id),
       correct: (object) => this.ui.correct(object.annotation),
       history: async (object) => {
         const [revisions, reviews] = await Promise.all([

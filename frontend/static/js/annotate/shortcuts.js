@@ -6,9 +6,14 @@ const ctrl = (event) => event.ctrlKey || event.metaKey;
 const plain = (event) => !event.ctrlKey && !event.metaKey && !event.altKey;
 const letter = (k) => (event, key) => plain(event) && key === k;
 
+// Tab is the page's while the engine proposed masks to cycle, or while no control has focus
+// (after a press on the image, say); otherwise it moves the focus, as everywhere.
+const onControl = (event) => event.target instanceof Element
+  && event.target.closest("button, select, input, textarea, a[href], [contenteditable]") !== null;
+
 // actions: { help(), escape(), undo(), redo(), accept(), doneAndNext(), hasProposals(),
-//            nextProposal(), chooseClass(index), tool(name), removePointed(), magnifier(),
-//            matte(), next(), previous(), size(delta), fit(), zoom(factor) }
+//            nextProposal(), toggleSaved(), chooseClass(index), tool(name), removePointed(),
+//            magnifier(), matte(), next(), previous(), size(delta), fit(), zoom(factor) }
 export function shortcutTable(a) {
   const tool = (key, name, label) => ({ keys: key.toUpperCase(), does: `${label} tool`, match: letter(key), run: () => a.tool(name) });
   return [
@@ -18,7 +23,7 @@ export function shortcutTable(a) {
     { keys: "Shift+Enter", does: "mark the image done and go to the next one", match: (e) => e.key === "Enter" && e.shiftKey, run: a.doneAndNext },
     { keys: "Ctrl+Z", does: "undo (with no step to undo: bring back the object deleted last)", match: (e, k) => ctrl(e) && !e.shiftKey && k === "z", run: a.undo },
     { keys: "Ctrl+Shift+Z or Ctrl+Y", does: "redo", match: (e, k) => ctrl(e) && ((e.shiftKey && k === "z") || k === "y"), run: a.redo },
-    { keys: "Tab", does: "next proposed mask (SAM, after the first click)", match: (e) => e.key === "Tab" && !e.shiftKey && plain(e) && a.hasProposals(), run: a.nextProposal },
+    { keys: "Tab", does: "next proposed mask (SAM, after the first click); says so when the engine proposes none", match: (e) => e.key === "Tab" && !e.shiftKey && plain(e) && (a.hasProposals() || !onControl(e)), run: a.nextProposal },
     { keys: "1 … 9", does: "choose the class, in the project's order", match: (e) => plain(e) && /^[1-9]$/.test(e.key), run: (e) => a.chooseClass(Number(e.key) - 1) },
     tool("c", "click", "Click"),
     tool("b", "box", "Box"),
@@ -29,7 +34,8 @@ export function shortcutTable(a) {
     tool("x", "delete", "Delete saved"),
     { keys: "Delete", does: "delete the saved object under the pointer", match: (e) => e.key === "Delete", run: a.removePointed },
     { keys: "M", does: "magnifier on or off", match: letter("m"), run: a.magnifier },
-    { keys: "T", does: "matte of the last saved object, shown or hidden", match: letter("t"), run: a.matte },
+    { keys: "H", does: "show or hide the saved objects", match: letter("h"), run: a.toggleSaved },
+    { keys: "T", does: "matte of the saved object under the pointer (else the selected, else the last saved), shown or hidden", match: letter("t"), run: a.matte },
     { keys: "D", does: "previous image in my work", match: letter("d"), run: a.previous },
     { keys: "F", does: "next image in my work", match: letter("f"), run: a.next },
     { keys: "[ and ]", does: "brush and eraser size down or up", match: (e, k) => plain(e) && (k === "[" || k === "]"), run: (e) => a.size(e.key === "]" ? 2 : -2) },

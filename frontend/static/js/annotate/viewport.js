@@ -61,7 +61,9 @@ export class Viewport {
     this.draw();
   }
 
-  // layers: [{ canvas, alpha }] drawn over the image in order.
+  // layers: [{ canvas, alpha, outline }] drawn over the image in order. An `outline` layer (one
+  // image pixel wide lines) is drawn spread to about a screen pixel each way when zoomed out,
+  // so its lines stay visible.
   setLayers(layers) { this.layers = layers; this.draw(); }
 
   setClicks(clicks) { this.clicks = clicks; this.draw(); }
@@ -112,6 +114,10 @@ export class Viewport {
     for (const layer of this.layers) {
       ctx.globalAlpha = layer.alpha;
       ctx.drawImage(layer.canvas, 0, 0);
+      if (layer.outline && this.scale < 1) {
+        const d = 0.5 / this.scale;
+        for (const [dx, dy] of [[-d, 0], [d, 0], [0, -d], [0, d]]) ctx.drawImage(layer.canvas, dx, dy);
+      }
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
