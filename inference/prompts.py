@@ -102,10 +102,6 @@ class Prompts:
     def positive_clicks(self) -> tuple[Click, ...]:
         return tuple(c for c in self.clicks if c.positive)
 
-    @property
-    def negative_clicks(self) -> tuple[Click, ...]:
-        return tuple(c for c in self.clicks if not c.positive)
-
 
 def shifted(prompt: Prompt, dx: float, dy: float) -> Prompt:
     """The same prompt moved by (``dx``, ``dy``) pixels (into a crop's coordinates, say)."""
