@@ -88,10 +88,4 @@ export class MaskLayer {
     this.ctx.putImageData(image, x, y);
     this.edgeCtx.putImageData(edge, x, y);
   }
-
-  area() {
-    let n = 0;
-    for (const v of this.bits) n += v;
-    return n;
-  }
 }
