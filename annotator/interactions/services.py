@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
 from annotator.images.models import ImageAsset
-from annotator.interactions import step_queries
+from annotator.interactions import pg_primitives, step_queries
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -63,10 +63,10 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
     )
     try:
         with transaction.atomic():
-            step_queries.bound_lock_waits(OPEN_LOCK_TIMEOUT_MS)
+            pg_primitives.bound_lock_waits(OPEN_LOCK_TIMEOUT_MS)
             session = mine.select_for_update().first()
     except OperationalError as error:
-        if not step_queries.lock_not_available(error):
+        if not pg_primitives.lock_not_available(error):
             raise
         session = mine.first()
         if session is not None:
@@ -106,14 +106,14 @@ def event_record(
     the first event and ``created=False``, and nothing is applied again.
 
     ``start_step`` (it must not raise) starts the new event's step on a worker. Where the
-    database has the step barrier (``step_queries.has_step_barrier``) and no step of the session
+    database has the step barrier (``pg_primitives.has_step_barrier``) and no step of the session
     is running, it runs before the insert's commit: the step waits for that commit, so the
     commit's flush to disk overlaps the step's way to its worker. Otherwise it runs after it.
     """
     event = InteractionEvent(
         session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq
     )
-    if start_step is not None and step_queries.has_step_barrier():
+    if start_step is not None and pg_primitives.has_step_barrier():
         with transaction.atomic():
             inserted = step_queries.event_insert(event, hold_steps=True)
             if inserted.holds_steps:
@@ -147,15 +147,15 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
     pages at once. It gets the frames that need not wait for the commit:
     - a ``preview`` of a step whose engine refines its answer (the focus view's global mask);
     - every frame of a step that accepts nothing, as soon as the events are applied, before
-      their write-back and the commit (the answer reaches the page 1.5 ms sooner; BENCHMARKS,
-      issue 4, session 14). ``sent`` is then True. Only where the step locks its session's row
-      (``step_queries.locks_rows``): a page that opens the session meanwhile gets its state
+      their write-back and the commit (the answer reaches the page sooner, docs/performance.md;
+      click-path invariant 4). ``sent`` is then True. Only where the step locks its session's row
+      (``pg_primitives.locks_rows``): a page that opens the session meanwhile gets its state
       after the commit, never a state without a step whose answer it has.
     The other frames are returned for the caller to send after the commit: the page learns of a
     saved annotation once it is saved.
 
     A step that accepts nothing also commits without waiting for the database's disk flush
-    (``step_queries.commit_without_flush``). A step whose commit fails or is lost (a database
+    (``pg_primitives.commit_without_flush``). A step whose commit fails or is lost (a database
     crash in the next moment, the worker stopping) leaves its events pending: the retry or the
     next step applies them again from the log and sends their frames again, and a page that
     gets a second answer to an event asks for the session's state (docs/protocol.md). A click
@@ -173,12 +173,12 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
         if not accepts:
             # Said now, while the database's process is awake from the reads: after the engine's
             # tens of milliseconds its first statement also pays for waking it.
-            step_queries.commit_without_flush()
+            pg_primitives.commit_without_flush()
         state = _live_state(session, log)
         session.image = state.image
         frames = [apply_event(session, state, event, notify) for event in log.pending]
         sent = False
-        if notify is not None and not accepts and step_queries.locks_rows():
+        if notify is not None and not accepts and pg_primitives.locks_rows():
             for frame in frames:
                 notify(frame)
             sent = True

@@ -3,12 +3,14 @@ event's insert (web process), and the step's lock, read and write-back (worker).
 
 On the click's path the ORM's building of a query costs more than the database's answer: the
 step's locking read takes about half the time, and the read of its pending events about a third,
-written out here (``benchmarks/step_queries.py``; BENCHMARKS, issue 4, sessions 12 and 13). The
-SQL is the ORM's own, written out once per database: names come from the models' ``_meta``, and
-the row lock only where the database has it (SQLite locks the whole file on write instead).
-Rows are converted and loaded as the ORM does it (each column's backend and field converters,
-then ``Model.from_db``), and written values go through each field's ``pre_save`` (inserts) and
-``get_db_prep_save``.
+written out here (``benchmarks/step_queries.py``; docs/performance.md). The SQL is the ORM's
+own, written out once per database: names come from the models' ``_meta``, and the row lock
+only where the database has it (SQLite locks the whole file on write instead). Rows are
+converted and loaded as the ORM does it (each column's backend and field converters, then
+``Model.from_db``), and written values go through each field's ``pre_save`` (inserts) and
+``get_db_prep_save``. The PostgreSQL primitives they rest on (the step barrier, the commit's
+flush, bounded waits) are in ``pg_primitives``; the rules in docs/click-path.md (click-path
+invariants 2, 3 and 10 here).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.expressions import Col
 from django.db.transaction import TransactionManagementError
 
+from annotator.interactions import pg_primitives
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession
 
 M = TypeVar("M", bound=Model)
@@ -50,19 +53,6 @@ def _columns(model: type[InteractionSession] | type[InteractionEvent]) -> str:
     return ", ".join(f"{table}.{_column(field)}" for field in model._meta.concrete_fields)
 
 
-def has_step_barrier() -> bool:
-    """Whether the database lets a click's insert hold back its session's steps until the
-    insert's commit (PostgreSQL's transaction-level advisory locks, keyed by session id)."""
-    return connection.vendor == "postgresql"
-
-
-def locks_rows() -> bool:
-    """Whether a step locks its session's row, so that a page opening the session
-    (``services.session_open`` locks the row too) waits for a running step's commit. SQLite
-    locks the whole file instead, and only from a transaction's first write."""
-    return bool(connection.features.has_select_for_update)
-
-
 @functools.cache
 def _lock_sql(vendor: str, barrier: bool) -> str:
     # FOR NO KEY UPDATE: a step shuts out the session's other steps, not the inserts of its new
@@ -78,7 +68,7 @@ def _lock_sql(vendor: str, barrier: bool) -> str:
         lock = ""
     # The step barrier: the session's advisory lock, exclusive until the step's transaction ends,
     # so the step waits for the commit of any insert that holds it shared (``event_insert``).
-    joined = ", LATERAL (SELECT pg_advisory_xact_lock(%s)) AS step_barrier" if barrier else ""
+    joined = f", LATERAL (SELECT {pg_primitives.BARRIER_LOCK_SQL}) AS step_barrier" if barrier else ""
     return f"SELECT {_columns(InteractionSession)} FROM {table}{joined} WHERE {table}.{_q('id')} = %s{lock}"
 
 
@@ -106,7 +96,7 @@ def _insert_sql(vendor: str, hold_steps: bool) -> str:
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     ignore = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, [], [])
     # Holding the steps: the session's advisory lock, shared, unless a step holds it now.
-    held = ", pg_try_advisory_xact_lock_shared(%s)" if hold_steps else ""
+    held = f", {pg_primitives.BARRIER_TRY_SHARED_SQL}" if hold_steps else ""
     return (
         f"{insert} {_q(InteractionEvent._meta.db_table)} ({columns}) VALUES ({values}) "
         f"{ignore} RETURNING {_q('id')}{held}"
@@ -167,15 +157,15 @@ def event_insert(event: InteractionEvent, *, hold_steps: bool = False) -> Insert
     its ``client_event_id``. Values are prepared as the ORM's insert prepares them
     (``created_at`` set on the instance).
 
-    ``hold_steps`` (inside a transaction, where ``has_step_barrier``): the session's steps that
-    start before this transaction's commit wait for it, unless a step is running now (it holds
-    the barrier; ``holds_steps`` is then False). So the step can be started before the commit,
-    and still finds the event."""
-    if hold_steps and not (has_step_barrier() and connection.in_atomic_block):
+    ``hold_steps`` (inside a transaction, where ``pg_primitives.has_step_barrier``): the
+    session's steps that start before this transaction's commit wait for it, unless a step is
+    running now (it holds the barrier; ``holds_steps`` is then False). So the step can be
+    started before the commit, and still finds the event (click-path invariant 2)."""
+    if hold_steps and not (pg_primitives.has_step_barrier() and connection.in_atomic_block):
         raise TransactionManagementError("hold_steps needs PostgreSQL and a transaction.")
     values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in _inserted_fields()]
     if hold_steps:
-        values.append(event.session_id)
+        values.extend(pg_primitives.barrier_params(event.session_id))
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor, hold_steps), values)
         row = cursor.fetchone()
@@ -190,12 +180,13 @@ def event_insert(event: InteractionEvent, *, hold_steps: bool = False) -> Insert
 def session_lock(session_id: int, *, barrier: bool = True) -> InteractionSession:
     """The session, its row locked until the caller's transaction ends (raises
     ``InteractionSession.DoesNotExist`` where there is none). With ``barrier`` (where
-    ``has_step_barrier``), the session's step barrier too: this waits for the commit of any
-    insert that holds it, and holds back the steps that inserts start until this commits."""
+    ``pg_primitives.has_step_barrier``), the session's step barrier too: this waits for the
+    commit of any insert that holds it, and holds back the steps that inserts start until this
+    commits (click-path invariants 2 and 3)."""
     if not connection.in_atomic_block:
         raise TransactionManagementError("session_lock locks a row: call it inside a transaction.")
-    barrier = barrier and has_step_barrier()
-    params = [session_id, session_id] if barrier else [session_id]
+    barrier = barrier and pg_primitives.has_step_barrier()
+    params = [*pg_primitives.barrier_params(session_id), session_id] if barrier else [session_id]
     rows = _select(InteractionSession, _lock_sql(connection.vendor, barrier), params)
     if not rows:
         raise InteractionSession.DoesNotExist(f"No interaction session {session_id}.")
@@ -224,36 +215,6 @@ def step_is_full(applied: int) -> bool:
     """Whether a step that applied ``applied`` events may have left pending events behind
     (``events_pending_or_from``): its session then needs another step."""
     return applied >= settings.MASKLOOP_STEP_MAX_EVENTS
-
-
-def commit_without_flush() -> None:
-    """Have the transaction's commit return without waiting for the database to flush it to
-    disk (PostgreSQL's ``synchronous_commit`` off, for this transaction only): a database crash
-    right after can lose the transaction, never corrupt it. Nothing where there is no such
-    setting (SQLite)."""
-    if not connection.in_atomic_block:
-        raise TransactionManagementError(
-            "commit_without_flush sets a transaction's commit: call it inside one."
-        )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def bound_lock_waits(milliseconds: int) -> None:
-    """Have the transaction's statements give up on a lock held longer than ``milliseconds``
-    (PostgreSQL's ``lock_timeout``, for this transaction only; they raise an error that
-    ``lock_not_available`` recognises). Nothing where there are no row locks (SQLite)."""
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("bound_lock_waits sets a transaction's waits: call it inside one.")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {int(milliseconds)}")
-
-
-def lock_not_available(error: DatabaseError) -> bool:
-    """Whether ``error`` is a lock wait given up (``bound_lock_waits``, ``NOWAIT``)."""
-    return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
 def events_mark_applied(events: Sequence[InteractionEvent], *, applied_at: datetime, worker: str) -> None:

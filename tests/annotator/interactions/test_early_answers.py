@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection, connections
 
-from annotator.interactions import selectors, services, step_queries
+from annotator.interactions import pg_primitives, selectors, services, step_queries
 from annotator.interactions.models import EventStatus, InteractionEvent
 from inference.masks import rle
 from tests.annotator.interactions.driver import Driver
@@ -44,7 +44,7 @@ def _waiting_for_a_row_lock() -> int:
 def test_a_clicks_answer_goes_out_before_its_commit_and_a_page_opening_then_gets_the_step(
     project_setup: ProjectSetup,
 ) -> None:
-    if not step_queries.locks_rows():
+    if not pg_primitives.locks_rows():
         pytest.skip("row locks are PostgreSQL's (the CI database)")
     driver = Driver(project_setup, width=120, height=90, objects=1)
     event, _ = record_click(driver.session.id)
@@ -103,7 +103,7 @@ def test_answers_go_before_the_commit_exactly_where_steps_lock_rows(project_setu
     record_click(driver.session.id)
     sent: list[dict[str, Any]] = []
     advanced = services.session_advance(session_id=driver.session.id, notify=sent.append)
-    assert advanced.sent == step_queries.locks_rows()
+    assert advanced.sent == pg_primitives.locks_rows()
     assert sent == (advanced.frames if advanced.sent else [])
     assert advanced.frames[0]["type"] == "mask"
 
@@ -111,7 +111,7 @@ def test_answers_go_before_the_commit_exactly_where_steps_lock_rows(project_setu
 def test_a_step_that_fails_to_commit_after_answering_is_applied_and_answered_again(
     project_setup: ProjectSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not step_queries.locks_rows():
+    if not pg_primitives.locks_rows():
         pytest.skip("answers before the commit are PostgreSQL's (the CI database)")
     driver = Driver(project_setup, width=120, height=90, objects=2, seed=1)
     driver.robot_click(driver.scene.masks[0])  # this worker remembers the session after it

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from annotator.interactions import services, step_queries
+from annotator.interactions import pg_primitives, services
 from annotator.interactions.models import EventStatus, InteractionEvent
 from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
@@ -103,10 +103,60 @@ def test_a_click_made_while_its_sessions_step_runs_is_recorded_without_waiting_f
     assert frame["type"] == "mask" and frame["event_id"] == "c1"
 
 
-def _steps_waiting_at_the_barrier() -> int:
+def _steps_waiting_at_the_barrier(session_id: int) -> int:
+    """Steps waiting for the session's barrier: the two-integer advisory lock (``objsubid`` 2)
+    of the step-barrier namespace and the session's key."""
+    namespace, key = pg_primitives.barrier_params(session_id)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND objsubid = 2 AND classid::bigint = %s AND objid::bigint = %s",
+            [namespace, key % 2**32],
+        )
         return int(cursor.fetchone()[0])
+
+
+def test_session_ids_fold_into_int4_barrier_keys() -> None:
+    assert pg_primitives.barrier_key(7) == 7
+    assert pg_primitives.barrier_key(2**31 - 1) == 2**31 - 1
+    assert pg_primitives.barrier_key(2**31) == -(2**31)
+    assert pg_primitives.barrier_key(2**32 + 7) == 7  # ids 2^32 apart share a key
+    assert pg_primitives.barrier_key(2**63 - 1) == -1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_advisory_lock_outside_the_barriers_namespace_holds_no_step_back(
+    project_setup: ProjectSetup,
+) -> None:
+    """Another part of the database taking an advisory lock on the session's number (the
+    one-bigint form, or another namespace) does not stop its step."""
+    if not pg_primitives.has_step_barrier():
+        pytest.skip("the step barrier is PostgreSQL's (the CI database)")
+    driver = Driver(project_setup, width=120, height=90, objects=1)
+    record_click(driver.session.id)
+    held, release = threading.Event(), threading.Event()
+
+    def other_user() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                session_id = driver.session.id
+                cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [session_id])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1, session_id])
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_user)
+    thread.start()
+    assert held.wait(10)
+    try:
+        with lock_timeout(2000):
+            [frame] = driver.advance()
+        assert frame["type"] == "mask" and frame["event_id"] == "c1"
+    finally:
+        release.set()
+        thread.join()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,7 +165,7 @@ def test_a_step_started_before_its_clicks_commit_waits_for_it_and_applies_the_cl
 ) -> None:
     """The click's step is published before the insert's flush to disk; the worker must still
     find the click, not an empty log."""
-    if not step_queries.has_step_barrier():
+    if not pg_primitives.has_step_barrier():
         pytest.skip("the step barrier is PostgreSQL's (the CI database)")
     driver = Driver(project_setup, width=120, height=90, objects=1)
     frames: list[dict[str, Any]] = []
@@ -133,7 +183,7 @@ def test_a_step_started_before_its_clicks_commit_waits_for_it_and_applies_the_cl
         seen_in_transaction.append(connection.in_atomic_block)
         thread.start()
         deadline = time.monotonic() + 10
-        while _steps_waiting_at_the_barrier() == 0 and time.monotonic() < deadline:
+        while _steps_waiting_at_the_barrier(driver.session.id) == 0 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert thread.is_alive()  # at the barrier, not done with a log that lacks the click
 
@@ -145,7 +195,7 @@ def test_a_step_started_before_its_clicks_commit_waits_for_it_and_applies_the_cl
 
 @pytest.mark.django_db(transaction=True)
 def test_a_click_made_during_a_step_starts_its_own_step_after_its_commit(project_setup: ProjectSetup) -> None:
-    if not step_queries.has_step_barrier():
+    if not pg_primitives.has_step_barrier():
         pytest.skip("the step barrier is PostgreSQL's (the CI database)")
     driver = Driver(project_setup, width=120, height=90, objects=1)
     seen_in_transaction = []

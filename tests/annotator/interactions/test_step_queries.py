@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation
-from annotator.interactions import services, step_queries
+from annotator.interactions import pg_primitives, services, step_queries
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession
 from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
@@ -139,4 +139,4 @@ def test_locking_a_session_needs_a_transaction_and_a_session(project_setup: Proj
     with transaction.atomic(), pytest.raises(InteractionSession.DoesNotExist):
         step_queries.session_lock(driver.session.id + 1000)
     with pytest.raises(TransactionManagementError):
-        step_queries.commit_without_flush()
+        pg_primitives.commit_without_flush()
