@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
 from annotator.images.models import ImageAsset
-from annotator.interactions import pg_primitives, step_queries
+from annotator.interactions import click_path_settings, pg_primitives, step_queries
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -161,8 +161,15 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
     gets a second answer to an event asks for the session's state (docs/protocol.md). A click
     is never lost that way: its insert (``event_record``) waits for the flush. An accept, which
     writes the annotation, waits for it too.
+
+    The transaction may sit idle (the engine running) ``MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS`` at
+    most: PostgreSQL then ends it, the session is free for a live worker, and this step's
+    commit fails, so a worker that wakes after it commits nothing over the live one's steps.
     """
     with transaction.atomic():
+        # The engine runs inside this transaction, with no statement meanwhile: a worker frozen
+        # or cut off here frees the session after the idle bound (click-path invariant 8).
+        pg_primitives.bound_idle_time(click_path_settings.step_idle_timeout_ms())
         session = session_lock_for_step(session_id=session_id)
         log = _read_log(session)
         if not log.pending:
