@@ -30,7 +30,7 @@ export class WorkList {
       ? `${page.count} image${page.count === 1 ? "" : "s"} marked done, waiting for review.`
       : "Nothing waits for review.";
     list.replaceChildren(...page.results.map((image) => el("li", {},
-      el("a", { href: this.annotateUrl(image.id) }, image.original_name),
+      el("a", { href: this.annotateUrl(image.id), title: image.original_name }, image.original_name),
       el("span", { class: "muted small" }, ` ${image.annotation_count} objects`))));
     const start = document.getElementById("review-start");
     start.hidden = !page.count;
@@ -44,7 +44,7 @@ export class WorkList {
       ? `${n} image${n === 1 ? "" : "s"} to do${this.project.assignment === "open" ? " in this project" : ", assigned to you"}.`
       : (this.project.assignment === "on_demand" ? "Nothing to do: take the next image." : "Nothing to do right now.");
     this.list.replaceChildren(...page.results.map((image) => el("li", {},
-      el("a", { href: this.annotateUrl(image.id) }, image.original_name),
+      el("a", { href: this.annotateUrl(image.id), title: image.original_name }, image.original_name),
       el("span", { class: `status ${image.status}` }, image.status.replace("_", " ")))));
     if (n > SHOWN) this.list.append(el("li", { class: "muted" }, `and ${n - SHOWN} more`));
     this.start.hidden = !n;
