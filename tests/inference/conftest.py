@@ -1,3 +1,5 @@
+"""The tiny SAM the inference tests share: a checkpoint saved once a run, an engine, a picture."""
+
 from __future__ import annotations
 
 from pathlib import Path
