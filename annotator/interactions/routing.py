@@ -9,6 +9,7 @@ the whole of a step while a worker applies it, and that worker may be the silent
 inside its step (its transaction keeps the lock until it wakes or its connection ends). A
 session whose row is locked stays pinned where it is until the step ends; its other tasks go to
 that worker's queue, and the next heartbeat sweep or task re-pins it once the row is free.
+The rules: docs/click-path.md, click-path invariants 7, 9 and 11.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from annotator.interactions import click_path_settings
 from annotator.interactions.models import (
     EventStatus,
     InteractionEvent,
@@ -63,12 +66,23 @@ def worker_retire(*, name: str) -> Retired:
 
 
 def least_loaded_worker() -> Worker | None:
-    """The live worker with the fewest active sessions pinned to it (ties: by name)."""
-    active_since = timezone.now() - timedelta(seconds=settings.MASKLOOP_WORKER_ACTIVE_SECONDS)
-    active = Q(sessions__state=SessionState.OPEN, sessions__pinned_at__gte=active_since)
+    """The live worker with the fewest active sessions pinned to it (ties: by name).
+
+    A session is active while it is open and was pinned, or had an event, within
+    ``MASKLOOP_PLACEMENT_ACTIVE_SECONDS``: one that a page left long ago costs its worker
+    nothing. A worker that comes back is live again and takes new sessions by the same count;
+    the sessions placed elsewhere meanwhile stay there (click-path invariant 9)."""
+    active_since = timezone.now() - timedelta(seconds=click_path_settings.placement_active_seconds())
+    recent_event = InteractionEvent.objects.filter(session_id=OuterRef("pk"), created_at__gte=active_since)
+    active = InteractionSession.objects.filter(
+        Q(pinned_at__gte=active_since) | Exists(recent_event),
+        worker_id=OuterRef("pk"),
+        state=SessionState.OPEN,
+    )
+    load = active.order_by().values("worker_id").annotate(count=Count("id")).values("count")
     return (
         Worker.objects.filter(last_seen__gte=_live_since())
-        .annotate(load=Count("sessions", filter=active))
+        .annotate(load=Coalesce(Subquery(load), 0))
         .order_by("load", "name")
         .first()
     )

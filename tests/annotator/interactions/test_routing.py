@@ -64,6 +64,42 @@ def test_accepted_sessions_do_not_count_towards_a_workers_load(project_setup: Pr
     assert routing.session_route(session_id=new.id) == "interactive.a@host"
 
 
+def test_sessions_a_page_left_long_ago_do_not_count_towards_a_workers_load(
+    project_setup: ProjectSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MASKLOOP_PLACEMENT_ACTIVE_SECONDS", "600")
+    _worker("a@host")
+    _worker("b@host")
+    left, also_left, fresh, new, newer = _sessions(project_setup, 5)
+    for session in (left, also_left):
+        assert routing.session_route(session_id=session.id) is not None
+    assert routing.session_route(session_id=fresh.id) == "interactive.a@host"
+    # Pinned an hour ago, no event since: the pages left them (still open).
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    InteractionSession.objects.filter(id__in=[left.id, also_left.id]).update(pinned_at=an_hour_ago)
+    InteractionSession.objects.filter(id__in=[left.id, also_left.id]).update(
+        worker=Worker.objects.get(name="b@host")
+    )
+    assert routing.session_route(session_id=new.id) == "interactive.b@host"  # b: 0, a: 1
+    # One of them gets a click: active again, whatever its pinning time.
+    _pending(left, "c1")
+    assert routing.session_route(session_id=newer.id) == "interactive.a@host"  # a: 1, b: 2
+
+
+def test_a_worker_that_comes_back_takes_new_sessions_and_the_others_stay(
+    project_setup: ProjectSetup,
+) -> None:
+    _worker("a@host", silent_for=3600)
+    _worker("b@host")
+    first, second, third = _sessions(project_setup, 3)
+    assert routing.session_route(session_id=first.id) == "interactive.b@host"
+    assert routing.session_route(session_id=second.id) == "interactive.b@host"
+    routing.worker_heartbeat(name="a@host", queue="interactive.a@host")
+    assert routing.session_route(session_id=third.id) == "interactive.a@host"
+    # No move back: a session moved costs a re-prepare on its new worker.
+    assert routing.session_route(session_id=first.id) == "interactive.b@host"
+
+
 def test_a_silent_worker_loses_its_sessions_to_a_live_one(
     project_setup: ProjectSetup, settings: object
 ) -> None:
