@@ -17,10 +17,13 @@ def _read_by_settings() -> set[str]:
 
 
 def _read_by_code() -> set[str]:
-    """Variables the web side or the model library read directly, not through the settings."""
+    """Variables the web side or the model library read directly, not through the settings: any
+    quoted ``MASKLOOP_`` name (a module that reads its own, as ``click_path_settings`` does), and
+    names read through ``os.environ``."""
     found: set[str] = set()
     for path in [*(ROOT / "annotator").rglob("*.py"), *(ROOT / "inference").rglob("*.py")]:
         source = path.read_text()
+        found |= set(re.findall(r"[\"'](MASKLOOP_[A-Z0-9_]+)[\"']", source))
         found |= set(re.findall(r"os\.(?:environ\.get|getenv)\(\s*\"" + NAME + '"', source))
         found |= set(re.findall(r"os\.environ\[\s*\"" + NAME + r'"\s*\]', source))
         found |= set(re.findall(r"^\w*_ENV\s*=\s*\"" + NAME + '"', source, re.MULTILINE))
@@ -34,7 +37,7 @@ def _listed() -> set[str]:
 def test_every_variable_the_app_reads_is_listed() -> None:
     read = _read_by_settings() | _read_by_code()
     assert len(read) > 40, "the scan found too few variables: has the way settings are read changed?"
-    assert "MASKLOOP_STEP_MAX_EVENTS" in read and "MASKLOOP_NEW_PASSWORD" in read
+    assert {"MASKLOOP_STEP_MAX_EVENTS", "MASKLOOP_NEW_PASSWORD", "MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS"} <= read
     assert sorted(read - _listed()) == []
 
 
