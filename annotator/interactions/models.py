@@ -99,4 +99,13 @@ class InteractionEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "client_event_id"], name="unique_client_event"),
         ]
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            # The heartbeat's scan for events left pending (``routing.stalled_sessions``,
+            # ``routing.orphaned_sessions``): the few pending rows only, oldest first.
+            models.Index(
+                fields=["created_at", "session"],
+                condition=models.Q(status=EventStatus.PENDING),
+                name="event_pending_by_age",
+            ),
+        ]
