@@ -19,11 +19,11 @@ import numpy as np
 from annotator.adaptation import services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
 from annotator.adaptation.models import DecoderVersion, ReplayCheck
-from annotator.adaptation.runtime import decode
+from annotator.adaptation.runtime import decode, learning_engine
 from annotator.annotations.models import Annotation
 from annotator.images.selectors import image_rgb
-from annotator.interactions import engine_runtime
 from annotator.projects.engines import engine_in_use
+from annotator.serving.prepared import prepared_for
 from inference.engines.base import PreparedImage
 from inference.engines.sam.engine import SamEngine
 from inference.evaluation import metrics
@@ -90,8 +90,8 @@ def replay(check: ReplayCheck) -> dict[str, Any]:
     """Run the check; returns both sides' NoC, NoF and FR, and the objects replayed."""
     label_class = check.label_class
     engine_name = engine_in_use(label_class.project.engine).engine
-    base = engine_runtime.base_engine(engine_name)
-    if not isinstance(base, SamEngine):
+    base = learning_engine(engine_name)
+    if base is None:
         raise ValueError("the project does not run SAM here, so it has no decoder to compare")
     decoders = {
         version: base.with_decoder(decode(base, _state(check, version), 1e-6).decoder)
@@ -113,7 +113,7 @@ def replay(check: ReplayCheck) -> dict[str, Any]:
             image_path=Path(image.file.name or image.original_name),
             loaded=LoadedSample(image=image_rgb(image=image), mask=rle.decode(annotation.mask), ignore=None),
         )
-        prepared = engine_runtime.prepared_for(engine_name, image)
+        prepared = prepared_for(engine_name, image)
         record: dict[str, Any] = {"annotation_id": annotation.id, "image_id": image.id}
         for version, engine in decoders.items():
             result = run_sample(_PreparedOnce(engine, prepared), sample, options)

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from dataclasses import replace
+from typing import cast
 
 import torch
 
@@ -32,57 +30,34 @@ from annotator.adaptation import services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
 from annotator.adaptation.selectors import project_adaptation
 from annotator.common.errors import InvalidInput
-from annotator.interactions import engine_runtime
 from annotator.interactions.models import InteractionSession
 from annotator.interactions.selectors import session_history
+from annotator.projects.engines import capabilities
+from annotator.serving import engines
+from annotator.serving.decoders import (
+    LoadedDecoder,
+    SessionCopy,
+    class_decoders,
+    learning_thread,
+    session_copies,
+)
+from annotator.serving.prepared import prepared_for
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
 from inference.engines.base import PreparedImage
 from inference.engines.sam.engine import SamEngine
 from inference.masks import rle
+from inference.pipelines import PLAIN
 from inference.prompts import Prompts
 
 logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-# A vit_b decoder with its Adam state is about 48 MB.
-MAX_LOADED = 16
-MAX_SESSIONS = 32
 
-
-@dataclass
-class _Loaded:
-    """A class decoder at one version, and the engine answering with it."""
-
-    version: int
-    decoder: ClassDecoder
-    engine: SamEngine
-
-
-@dataclass
-class _Session:
-    """An open session's click-adapted copy (held while a click is answered or learnt from)."""
-
-    class_version: int
-    adapter: SessionAdapter
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    # The image and prompts of the click it answered last, for the step after it.
-    answered: tuple[PreparedImage, Prompts] | None = None
-
-
-# label class id -> its decoder; session id -> its copy; the most recently used last.
-_loaded: OrderedDict[int, _Loaded] = OrderedDict()
-_sessions: OrderedDict[int, _Session] = OrderedDict()
-Entry = TypeVar("Entry", _Loaded, _Session)
-# Click adaptation runs here, one step after another, off the thread that answers clicks.
-_learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="click-adaptation")
-
-
-def _remember(cache: OrderedDict[int, Entry], key: int, value: Entry, cap: int) -> None:
-    with _lock:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > cap:
-            cache.popitem(last=False)
+def learning_engine(engine_name: str) -> SamEngine | None:
+    """The process's base engine of ``engine_name`` when its catalogue entry learns online
+    (None: it does not)."""
+    if not capabilities(engine_name).learns_online:
+        return None
+    return cast(SamEngine, engines.base_engine(engine_name))  # the engines that learn are SAM's
 
 
 def project_config(project_id: int) -> AdaptationConfig | None:
@@ -115,24 +90,23 @@ def _encode(decoder: ClassDecoder, with_optimizer: bool = True) -> bytes:
     return stored.getvalue()
 
 
-def _class_decoder(base: SamEngine, label_class_id: int, lr: float) -> _Loaded | None:
+def _class_decoder(base: SamEngine, label_class_id: int, lr: float) -> LoadedDecoder | None:
     """The class's current decoder (None: switched off for the class)."""
     head = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "enabled").first()
     if head is not None and not head["enabled"]:
         return None
     version = head["version"] if head else 0
-    with _lock:
-        cached = _loaded.get(label_class_id)
+    cached = class_decoders.peek(label_class_id)
     if cached is None or cached.version != version:
         row = DecoderRow.objects.filter(label_class_id=label_class_id).values("version", "state").first()
         state = bytes(row["state"]) if row and row["state"] is not None else None
         if state is None:  # never adapted, or reset: the base decoder itself
             decoder = ClassDecoder(base.model.mask_decoder, lr)
-            cached = _Loaded(row["version"] if row else 0, decoder, base)
+            cached = LoadedDecoder(row["version"] if row else 0, decoder, base)
         else:
             decoder = decode(base, state, lr)
-            cached = _Loaded(row["version"] if row else 0, decoder, base.with_decoder(decoder.decoder))
-        _remember(_loaded, label_class_id, cached, MAX_LOADED)
+            cached = LoadedDecoder(row["version"] if row else 0, decoder, base.with_decoder(decoder.decoder))
+        class_decoders.put(label_class_id, cached)
     return cached
 
 
@@ -165,21 +139,20 @@ def session_engine(
 
 
 def _session_copy(
-    base: SamEngine, session: InteractionSession, config: AdaptationConfig, loaded: _Loaded
-) -> _Session:
-    with _lock:
-        entry = _sessions.get(session.id)
+    base: SamEngine, session: InteractionSession, config: AdaptationConfig, loaded: LoadedDecoder
+) -> SessionCopy:
+    entry = session_copies.peek(session.id)
     if entry is not None:
         return entry
     # The copy always starts from the class decoder; continual CA reaches the class decoder at accept.
     adapter = SessionAdapter(base, loaded.decoder, replace(config, click="reset"))
-    entry = _Session(loaded.version, adapter)
+    entry = SessionCopy(loaded.version, adapter)
     clicks = session_history(session=session).click_prompts()
     if clicks:  # a session this worker has not seen: learn its clicks again, in order
-        prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+        prepared = prepared_for(session.engine, session.image, session.pipeline)
         for prompts in clicks:
             adapter.after_click(prepared, prompts)
-    _remember(_sessions, session.id, entry, MAX_SESSIONS)
+    session_copies.put(session.id, entry)
     return entry
 
 
@@ -192,8 +165,7 @@ def adapt_after_click(session_id: int, clicks: int) -> Future[None] | None:
     from now until they are done, so the session's next click waits for them, never the
     reverse.
     """
-    with _lock:
-        entry = _sessions.get(session_id)
+    entry = session_copies.peek(session_id)
     if entry is None or entry.answered is None or clicks < 1:
         return None
     prepared, prompts = entry.answered
@@ -210,7 +182,7 @@ def adapt_after_click(session_id: int, clicks: int) -> Future[None] | None:
             entry.lock.release()
 
     try:
-        return _learning.submit(learn)
+        return learning_thread.submit(learn)
     except RuntimeError:  # the process is shutting down
         entry.lock.release()
         return None
@@ -218,8 +190,7 @@ def adapt_after_click(session_id: int, clicks: int) -> Future[None] | None:
 
 def forget_session(session_id: int) -> None:
     """Drop a finished session's copy (reset: the next object starts from the class decoder)."""
-    with _lock:
-        _sessions.pop(session_id, None)
+    session_copies.pop(session_id)
 
 
 def adapt_after_accept(session_id: int) -> int | None:
@@ -231,11 +202,11 @@ def adapt_after_accept(session_id: int) -> int | None:
         .filter(id=session_id)
         .first()
     )
-    if session is None or session.pipeline != "plain":
+    if session is None or session.pipeline != PLAIN:
         return None
-    base = engine_runtime.base_engine(session.engine)
+    base = learning_engine(session.engine)
     config = project_config(session.project_id)
-    if not isinstance(base, SamEngine) or config is None or not config.adapts:
+    if base is None or config is None or not config.adapts:
         return None
     history = session_history(session=session)
     if history.current_mask is None:
@@ -243,7 +214,7 @@ def adapt_after_accept(session_id: int) -> int | None:
     prompts = history.prompts()
     clicks = history.click_prompts() if config.click == "continual" else []
     result = rle.decode(history.current_mask)
-    prepared = engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+    prepared = prepared_for(session.engine, session.image, session.pipeline)
     learnt: list[ClassDecoder] = []
 
     def step(state: bytes | None) -> bytes:
@@ -267,5 +238,5 @@ def adapt_after_accept(session_id: int) -> int | None:
         logger.info("class decoder of class %s not adapted: %s", session.label_class_id, skipped.detail)
         return None
     engine = base.with_decoder(learnt[-1].decoder)
-    _remember(_loaded, session.label_class_id, _Loaded(version.version, learnt[-1], engine), MAX_LOADED)
+    class_decoders.put(session.label_class_id, LoadedDecoder(version.version, learnt[-1], engine))
     return version.version

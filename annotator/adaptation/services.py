@@ -27,7 +27,7 @@ from annotator.adaptation.models import (
 )
 from annotator.adaptation.selectors import VARIANT_FIELDS, project_adaptation
 from annotator.common.errors import InvalidInput
-from annotator.projects.engines import engine_in_use, sam_model_type
+from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass, Project
 
 # From the current state (None: the base decoder) to the next one, as bytes.
@@ -158,7 +158,7 @@ def replay_check_request(
     ``version`` (a retained one, or 0 for the base decoder)."""
     head = _head(label_class)
     _rollback_target(label_class, version)
-    if sam_model_type(engine_in_use(label_class.project.engine).engine) is None:
+    if not engine_in_use(label_class.project.engine).spec.capabilities.learns_online:
         raise InvalidInput(
             "This project does not run SAM on this server, so it has no decoder to compare.",
             code="not_sam",

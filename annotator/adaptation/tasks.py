@@ -13,15 +13,6 @@ def adapt_class_decoder(session_id: int) -> None:
     adapt_after_accept(session_id)
 
 
-def learn_from_clicks(session_id: int, clicks: int) -> None:
-    """Click adaptation on the session's decoder copy, in the worker that answered the clicks
-    (called by that worker's task after it sent their masks; the step runs on the worker's
-    adaptation thread, and the session's next click waits for it)."""
-    from annotator.adaptation.runtime import adapt_after_click
-
-    adapt_after_click(session_id, clicks)
-
-
 @shared_task(ignore_result=True)
 def run_replay_check(check_id: int) -> None:
     """Replay the class's latest accepted objects with two decoders (a pending replay check)."""

@@ -27,7 +27,7 @@ from annotator.analytics.histograms import bucket_of
 from annotator.analytics.models import LatencyBucket, Measure, ObjectRecord, Outcome, WorkKind
 from annotator.annotations.models import Annotation, AnnotationRevision
 from annotator.interactions.models import InteractionEvent, InteractionSession, SessionState
-from annotator.projects.engines import SAM_PREFIX
+from annotator.projects.engines import capabilities
 from annotator.review.models import ObjectReview
 
 BATCH = 500
@@ -45,9 +45,10 @@ class Saved:
 
 
 def _decoder_versions(sessions: Iterable[InteractionSession]) -> dict[int, int | None]:
-    """The class decoder's version now, for each session on SAM in a project that adapts it."""
+    """The class decoder's version now, for each session on an engine that learns online (SAM)
+    in a project that adapts it."""
     versions: dict[int, int | None] = {}
-    sam = [s for s in sessions if s.engine.startswith(SAM_PREFIX)]
+    sam = [s for s in sessions if capabilities(s.engine).learns_online]
     if not sam:
         return versions
     adapting = {p: project_adaptation(project_id=p)["enabled"] for p in {s.project_id for s in sam}}

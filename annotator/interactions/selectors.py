@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.common.errors import InvalidInput, NotFound
-from annotator.interactions.history import SessionHistory, page_fields
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, SessionState
+from annotator.serving.history import SessionHistory, page_fields
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from annotator.interactions.models import (
     SessionState,
 )
 from annotator.interactions.selectors import history_of, session_history
-from annotator.interactions.session_cache import LiveState, SessionCache
 from annotator.interactions.signals import session_ended, sessions_left
 from annotator.interactions.steps import Notify, apply_event, empty_mask
 from annotator.projects.engines import engine_in_use
 from annotator.projects.models import LabelClass
+from annotator.serving.sessions import LiveState, live_sessions
 from inference.masks import rle
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,6 @@ logger = logging.getLogger(__name__)
 # The longest a page's open waits for a running step of its session to commit (a step takes
 # tens of milliseconds; one that holds the row longer runs on a worker that does not answer).
 OPEN_LOCK_TIMEOUT_MS = 1000
-# Worker-process memory of live sessions (validated against the event log on every use).
-live_sessions = SessionCache(max_sessions=256)
 # The last handled event of a session that has handled none yet (event ids start at 1).
 NO_EVENT = 0
 

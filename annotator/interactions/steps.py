@@ -16,8 +16,7 @@ from annotator.annotations.selectors import annotation_get
 from annotator.annotations.services import annotation_correct, annotation_create
 from annotator.common.errors import Conflict, DomainError, InvalidInput
 from annotator.images.models import ImageAsset
-from annotator.interactions import engine_runtime, protocol
-from annotator.interactions.history import SessionHistory, StartFrom, Step, page_fields, prompt_from_payload
+from annotator.interactions import protocol
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -25,8 +24,10 @@ from annotator.interactions.models import (
     InteractionSession,
     SessionState,
 )
-from annotator.interactions.session_cache import LiveState
 from annotator.projects.models import LabelClass
+from annotator.serving.history import SessionHistory, StartFrom, Step, page_fields, prompt_from_payload
+from annotator.serving.predict import predict
+from annotator.serving.sessions import LiveState
 from inference.masks import patch, rle
 from inference.masks.manual import BrushStroke, keep_locked
 from inference.prompts import Box, Click, Scribble
@@ -121,7 +122,7 @@ def _apply_prompt(
             )
 
     try:
-        prediction = engine_runtime.predict(
+        prediction = predict(
             engine_name=session.engine,
             pipeline=session.pipeline,
             image=session.image,

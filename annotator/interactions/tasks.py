@@ -7,11 +7,13 @@ import time
 from celery import Task, current_app, shared_task
 from django.db import OperationalError
 
-from annotator.adaptation.tasks import adapt_class_decoder, learn_from_clicks
 from annotator.images.models import ImageAsset
-from annotator.interactions import engine_runtime, relay, routing, services, step_marks, step_queries
+from annotator.interactions import relay, routing, services, step_marks, step_queries
 from annotator.interactions.models import InteractionSession, SessionState
-from annotator.projects.engines import engine_in_use
+from annotator.projects.engines import capabilities, engine_in_use
+from annotator.serving import learning
+from annotator.serving.prepared import prepared_for
+from inference.pipelines import PLAIN
 
 
 def runs_in_process() -> bool:
@@ -85,14 +87,16 @@ def advance_session(self: Task, session_id: int) -> None:
         return
     # After the page has its answer: the decoders learn off the critical path.
     if clicks:
-        learn_from_clicks(session_id, clicks)  # here: the session's decoder copy lives in this process
+        learning.learn_after_click(
+            session_id, clicks
+        )  # here: the session's decoder copy lives in this process
     if accepted:
-        adapt_class_decoder.apply_async((session_id,), queue=session_queue(session_id))
+        learning.learn_after_accept(session_id, session_queue(session_id))
 
 
 def _adapts(session: InteractionSession) -> bool:
-    """Whether the session's decoders adapt (SAM on the plain pipeline)."""
-    return session.engine.startswith("sam_") and session.pipeline == "plain"
+    """Whether the session's decoders adapt (an engine that learns online, on the plain pipeline)."""
+    return capabilities(session.engine).learns_online and session.pipeline == PLAIN
 
 
 @shared_task(ignore_result=True)
@@ -104,7 +108,7 @@ def prepare_session_image(session_id: int) -> None:
     if session is None:
         return
     started = time.perf_counter()
-    engine_runtime.prepared_for(session.engine, session.image, session.pipeline)
+    prepared_for(session.engine, session.image, session.pipeline)
     ready = {
         "type": "ready",
         "session_id": session.id,
@@ -119,4 +123,4 @@ def prepare_image(image_id: int) -> None:
     """Compute an uploaded image's embedding ahead of the first session on it."""
     image = ImageAsset.objects.select_related("project").filter(id=image_id).first()
     if image is not None:
-        engine_runtime.prepared_for(engine_in_use(image.project.engine).engine, image, image.project.pipeline)
+        prepared_for(engine_in_use(image.project.engine).engine, image, image.project.pipeline)

@@ -136,7 +136,7 @@ def _start_heartbeat(**kwargs: Any) -> None:
     from django.conf import settings
     from django.db import close_old_connections
 
-    from annotator.interactions.engine_runtime import preload_engines
+    from annotator.serving.engines import preload_engines
 
     try:
         logger.info("engines loaded before taking sessions: %s", preload_engines() or "none")

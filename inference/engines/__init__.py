@@ -6,6 +6,7 @@ from inference.engines.base import (
     PreparedImage,
     ProposesCandidates,
     RefinesInStages,
+    SharesPreparedImages,
     predict_stages,
 )
 from inference.engines.registry import available_engines, build_engine
@@ -16,6 +17,7 @@ __all__ = [
     "PreparedImage",
     "ProposesCandidates",
     "RefinesInStages",
+    "SharesPreparedImages",
     "available_engines",
     "build_engine",
     "predict_stages",

@@ -12,7 +12,8 @@ without one (GrabCut) look the same to callers:
 Engines that propose several masks for an ambiguous prompt (SAM on the first click: the part,
 the object, the group) also implement ``ProposesCandidates``. Engines that answer in stages (a
 quick global mask, then a refined one: FocusCut's focus view) implement ``RefinesInStages``, so
-a caller can show the first answer while the next is computed.
+a caller can show the first answer while the next is computed. Engines whose prepared images can
+be stored and loaded elsewhere implement ``SharesPreparedImages``.
 """
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ class ProposesCandidates(Protocol):
         self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
     ) -> Sequence[Candidate]:
         """Every mask proposed for this step, best first; ``predict`` returns the first."""
+        ...
+
+
+@runtime_checkable
+class SharesPreparedImages(Protocol):
+    """An engine whose prepared images travel between processes as bytes (SAM's embedding), so
+    one encoder pass can serve every worker. ``model_id`` names the weights they belong to."""
+
+    model_id: str
+
+    def prepared_to_bytes(self, prepared: PreparedImage) -> bytes: ...
+
+    def prepared_from_bytes(self, data: bytes) -> PreparedImage:
+        """The inverse of ``prepared_to_bytes``; raises ValueError on anything else."""
         ...
 
 

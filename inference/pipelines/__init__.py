@@ -4,6 +4,6 @@ A pipeline takes an engine and is itself an ``Engine``, so the annotation worker
 evaluation runner call every combination the same way.
 """
 
-from inference.pipelines.registry import available_pipelines, wrap_engine
+from inference.pipelines.registry import PLAIN, available_pipelines, wrap_engine
 
-__all__ = ["available_pipelines", "wrap_engine"]
+__all__ = ["PLAIN", "available_pipelines", "wrap_engine"]

@@ -16,6 +16,7 @@ from inference.pipelines.crop import TargetCrop
 from inference.pipelines.focus import FocusView
 from inference.pipelines.merge import ProgressiveMerge
 
+PLAIN = "plain"
 _STAGES: dict[str, Callable[[Engine], Engine]] = {
     "crop": TargetCrop,
     "focus": FocusView,
@@ -27,7 +28,7 @@ _SLOTS: tuple[tuple[str, ...], ...] = (("crop",), ("focus", "focus_fast"), ("mer
 
 
 def available_pipelines() -> list[str]:
-    names = ["plain"]
+    names = [PLAIN]
     for choice in product(*(("", *slot) for slot in _SLOTS)):
         stages = [stage for stage in choice if stage]
         if stages:
@@ -39,7 +40,7 @@ def wrap_engine(name: str, engine: Engine) -> Engine:
     """The engine wrapped in the pipeline named ``name``."""
     if name not in available_pipelines():
         raise ValueError(f"unknown pipeline {name!r}; known: {', '.join(available_pipelines())}")
-    if name == "plain":
+    if name == PLAIN:
         return engine
     for stage in name.split("+"):
         engine = _STAGES[stage](engine)

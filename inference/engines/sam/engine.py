@@ -133,6 +133,14 @@ class SamEngine:
         self.encoder_runs += 1
         return SamImage(width=width, height=height, model_id=self.model_id, embedding=embedding)
 
+    def prepared_to_bytes(self, prepared: PreparedImage) -> bytes:
+        return self._own(prepared).to_bytes()
+
+    def prepared_from_bytes(self, data: bytes) -> SamImage:
+        """An embedding stored by ``prepared_to_bytes`` (any process), on this engine's device;
+        raises ValueError on anything else."""
+        return SamImage.from_bytes(data, self.device)
+
     def predict(
         self, prepared: PreparedImage, prompts: Prompts, previous_mask: np.ndarray | None
     ) -> np.ndarray:

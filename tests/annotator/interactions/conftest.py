@@ -10,9 +10,9 @@ import pytest
 import torch
 from kombu.exceptions import OperationalError
 
-from annotator.adaptation import runtime as adaptation_runtime
-from annotator.interactions import embedding_store, engine_runtime, tasks
+from annotator.interactions import tasks
 from annotator.projects.engines import checkpoint_path
+from annotator.serving import engines, state
 from inference.engines.sam.checkpoint import load_weights
 from inference.engines.sam.engine import SamEngine
 from tests.conftest import ProjectSetup
@@ -32,26 +32,13 @@ def weights_dir(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fresh_worker() -> Iterator[None]:
-    """A worker process's engine, image cache, store and adapted decoders start empty, as in a
-    new process (on SQLite, ids come back after each test's rollback: a decoder or session copy
-    remembered under an id from an earlier test would answer for this one's)."""
-
-    caches = (  # the process's own caches, whatever a test patches in their place meanwhile
-        engine_runtime.engine_for,
-        engine_runtime.base_engine,
-        engine_runtime.prepared_cache,
-        embedding_store.embedding_store,
-    )
-
-    def clear() -> None:
-        for cached in caches:
-            cached.cache_clear()
-        adaptation_runtime._loaded.clear()
-        adaptation_runtime._sessions.clear()
-
-    clear()
+    """A worker process's model state (engines, image cache, store, live sessions and adapted
+    decoders) starts empty, as in a new process (on SQLite, ids come back after each test's
+    rollback: a decoder or session copy remembered under an id from an earlier test would
+    answer for this one's)."""
+    state.forget_all()
     yield
-    clear()
+    state.forget_all()
 
 
 @pytest.fixture
@@ -60,7 +47,7 @@ def sam_worker(weights_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_worker:
     worker's engine built from it: the real checkpoint code, a small architecture."""
     save_tiny_sam(checkpoint_path("vit_b"), seed=2)
     engine = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: engine)
+    monkeypatch.setattr(engines, "base_engine", lambda name: engine)
     return engine
 
 

@@ -17,8 +17,10 @@ from annotator.adaptation import services as adaptation_services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
 from annotator.adaptation.models import DecoderVersion
 from annotator.adaptation.runtime import decode
-from annotator.interactions import engine_runtime, relay, services, tasks
+from annotator.interactions import relay, services, tasks
 from annotator.interactions.selectors import session_history
+from annotator.serving import decoders
+from annotator.serving.prepared import prepared_for
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
 from inference.engines.sam.engine import SamEngine
 from inference.masks import rle
@@ -72,8 +74,8 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> dict[int, Worker]:
 @pytest.fixture
 def adapting(project_setup: ProjectSetup, sam_worker: SamEngine) -> ProjectSetup:
     sam_project(project_setup)
-    runtime._loaded.clear()
-    runtime._sessions.clear()
+    decoders.class_decoders.clear()
+    decoders.session_copies.clear()
     return project_setup
 
 
@@ -96,7 +98,7 @@ def test_the_second_click_is_answered_by_the_copy_that_learnt_from_the_first(
     worker.robot_click()
     second = session_history(session=worker.session).prompts()
 
-    prepared = engine_runtime.prepared_for("sam_vit_b", worker.image)
+    prepared = prepared_for("sam_vit_b", worker.image)
     by_hand = SessionAdapter(sam_worker, ClassDecoder.from_engine(sam_worker, LR), AdaptationConfig(lr=LR))
     by_hand.after_click(prepared, first)
     previous = rle.decode(session_history(session=worker.session).active[0].mask)
@@ -114,12 +116,12 @@ def test_a_worker_that_takes_over_the_session_learns_its_clicks_again(
     moved = Worker(adapting, workers, seed=3, like=steady)  # the same image and robot
     for worker in (steady, moved):
         worker.robot_click()
-    runtime._sessions.pop(moved.session.id)  # its worker died: the copy is gone with it
+    decoders.session_copies.pop(moved.session.id)  # its worker died: the copy is gone with it
     services.live_sessions.discard(moved.session.id)
     for worker in (steady, moved):
         worker.robot_click()
     assert np.array_equal(moved.mask, steady.mask)
-    assert moved.session.id in runtime._sessions  # rebuilt, and kept for the next click
+    assert moved.session.id in decoders.session_copies  # rebuilt, and kept for the next click
 
 
 def test_reset_drops_the_copy_and_leaves_the_class_decoder_bit_for_bit(
@@ -129,9 +131,9 @@ def test_reset_drops_the_copy_and_leaves_the_class_decoder_bit_for_bit(
     worker = Worker(adapting, workers, seed=3)
     worker.robot_click()
     worker.robot_click()
-    assert worker.session.id in runtime._sessions
+    assert worker.session.id in decoders.session_copies
     worker.send("accept", {})
-    assert worker.session.id not in runtime._sessions
+    assert worker.session.id not in decoders.session_copies
     head = DecoderRow.objects.filter(label_class=adapting.label_class).first()
     assert head is None or (head.version == 0 and head.state is None)
     assert runtime.class_engine(sam_worker, adapting.label_class.id) is sam_worker
@@ -149,7 +151,7 @@ def test_continual_carries_the_clicks_into_the_class_decoder_at_accept(
     head = DecoderRow.objects.get(label_class=adapting.label_class)
     assert head.version == 1 and head.images_seen == 1
 
-    prepared = engine_runtime.prepared_for("sam_vit_b", worker.image)
+    prepared = prepared_for("sam_vit_b", worker.image)
     by_hand = ClassDecoder.from_engine(sam_worker, LR)
     adapter = SessionAdapter(
         sam_worker, by_hand, AdaptationConfig(click="continual", result="off", click_mask=False, lr=LR)
@@ -174,8 +176,8 @@ def test_a_project_switched_off_neither_learns_nor_answers_with_an_adapted_decod
     second.robot_click()
     second.send("accept", {})
     assert DecoderRow.objects.get(label_class=adapting.label_class).version == 1  # nothing learnt
-    assert second.session.id not in runtime._sessions
-    prepared = engine_runtime.prepared_for("sam_vit_b", second.image)
+    assert second.session.id not in decoders.session_copies
+    prepared = prepared_for("sam_vit_b", second.image)
     history = session_history(session=second.session)
     previous = rle.decode(history.active[0].mask)
     assert np.array_equal(second.mask, sam_worker.predict(prepared, history.prompts(), previous) >= 0.5)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from annotator.interactions import engine_runtime, services
+from annotator.interactions import services
+from annotator.serving import engines
 from inference.pipelines.crop import TargetCrop
 from inference.pipelines.merge import ProgressiveMerge
 from tests.conftest import ProjectSetup
@@ -54,9 +55,9 @@ def test_a_session_runs_the_projects_pipeline_and_the_page_says_which(project_se
     [frame] = services.session_advance(session_id=session.id).frames
     assert frame["type"] == "mask" and frame["area"] > 0.8 * scene.masks[0].sum()
     # The stages wrap the process's one engine: the model behind them is loaded once.
-    wrapped = engine_runtime.engine_for("grabcut", "crop+merge")
+    wrapped = engines.engine_for("grabcut", "crop+merge")
     assert isinstance(wrapped, ProgressiveMerge) and isinstance(wrapped.engine, TargetCrop)
-    assert wrapped.engine.engine is engine_runtime.engine_for("grabcut")
+    assert wrapped.engine.engine is engines.engine_for("grabcut")
     client = Client()
     client.force_login(project_setup.annotator)
     page = client.get(f"/projects/{project.id}/images/{image.id}/annotate/").content.decode()

@@ -14,6 +14,7 @@ from annotator.adaptation.models import DecoderVersion
 from annotator.adaptation.replay import AcceptedObject, replay_check_run
 from annotator.annotations.models import Annotation
 from annotator.images.selectors import image_rgb
+from annotator.serving import decoders
 from inference.engines.sam.engine import SamEngine
 from inference.evaluation import metrics
 from inference.evaluation.datasets.sample import LoadedSample
@@ -55,7 +56,7 @@ def test_the_check_replays_the_latest_objects_with_both_decoders(
     adaptation_services.project_adaptation_update(
         project=project_setup.project, user=None, changes={"lr": 0.05, "click": "off"}
     )
-    runtime._loaded.clear()
+    decoders.class_decoders.clear()
     annotations = accepted_objects(project_setup, (3, 4, 5))
     client = APIClient()
     client.force_authenticate(project_setup.admin)

@@ -11,8 +11,10 @@ import torch
 
 from annotator.adaptation import runtime
 from annotator.adaptation.models import ClassDecoder, DecoderVersion
-from annotator.interactions import engine_runtime, relay, services, tasks
+from annotator.interactions import relay, services, tasks
 from annotator.interactions.selectors import session_history
+from annotator.serving import decoders
+from annotator.serving.prepared import prepared_for
 from inference.engines.sam.engine import SamEngine
 from tests.annotator.interactions.conftest import sam_project
 from tests.annotator.interactions.driver import Driver
@@ -54,7 +56,7 @@ def test_an_accepted_sam_object_adapts_its_class_decoder_after_the_page_is_answe
 ) -> None:
     settings.MASKLOOP_ADAPTATION_LR = 0.05  # a step large enough to change the tiny model's masks
     sam_project(project_setup)
-    runtime._loaded.clear()
+    decoders.class_decoders.clear()
     driver = Driver(project_setup, width=200, height=150, seed=3)
     assert driver.session.engine == "sam_vit_b"
     base = weights(sam_worker.model.mask_decoder)
@@ -73,14 +75,14 @@ def test_an_accepted_sam_object_adapts_its_class_decoder_after_the_page_is_answe
     adapted = runtime.class_engine(sam_worker, project_setup.label_class.id)
     assert adapted is not sam_worker
     assert all(torch.equal(weights(adapted.model.mask_decoder)[k], v) for k, v in stored["decoder"].items())
-    runtime._loaded.clear()  # another worker process: loads the same version from PostgreSQL
+    decoders.class_decoders.clear()  # another worker process: loads the same version from PostgreSQL
     again = runtime.class_engine(sam_worker, project_setup.label_class.id)
     assert all(torch.equal(weights(again.model.mask_decoder)[k], v) for k, v in stored["decoder"].items())
     following = Driver(project_setup, width=200, height=150, seed=5)
     truth = following.scene.masks[0]
     following.robot_click(truth)
     history = session_history(session=following.session)
-    prepared = engine_runtime.prepared_for("sam_vit_b", following.image)
+    prepared = prepared_for("sam_vit_b", following.image)
     expected = again.predict(prepared, history.prompts(), None) >= 0.5
     assert not np.array_equal(sam_worker.predict(prepared, history.prompts(), None) >= 0.5, expected)
     assert np.array_equal(following.mask, expected)

@@ -11,9 +11,12 @@ import torch
 from django.conf import settings as django_settings
 from django.test import Client
 
-from annotator.interactions import embedding_store, engine_runtime, services, tasks
+from annotator.interactions import services, tasks
 from annotator.projects.engines import checkpoint_path
 from annotator.projects.models import Role
+from annotator.serving import embedding_store, engines
+from annotator.serving.predict import predict
+from annotator.serving.prepared import prepared_cache, prepared_for
 from inference.engines.sam.engine import SamEngine
 from inference.prompts import Click, Prompts
 from tests.annotator.interactions.conftest import sam_project, tiny_engine
@@ -115,15 +118,15 @@ def test_another_worker_takes_the_embedding_from_redis(
     store.client.delete(store.key("tiny", image.checksum))
 
     worker_a = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: worker_a)
-    from_a = engine_runtime.prepared_for("sam_vit_b", image)
+    monkeypatch.setattr(engines, "base_engine", lambda name: worker_a)
+    from_a = prepared_for("sam_vit_b", image)
 
     # Worker B: its own process memory, empty.
-    engine_runtime.prepared_cache.cache_clear()
-    engine_runtime.engine_for.cache_clear()
+    prepared_cache.cache_clear()
+    engines.engine_for.cache_clear()
     worker_b = tiny_engine(checkpoint_path("vit_b"))
-    monkeypatch.setattr(engine_runtime, "base_engine", lambda name: worker_b)
-    from_b = engine_runtime.prepared_for("sam_vit_b", image)
+    monkeypatch.setattr(engines, "base_engine", lambda name: worker_b)
+    from_b = prepared_for("sam_vit_b", image)
     assert (worker_a.encoder_runs, worker_b.encoder_runs) == (1, 0)
     assert torch.equal(from_a.embedding, from_b.embedding)  # type: ignore[attr-defined]
     store.client.delete(store.key("tiny", image.checksum))
@@ -134,10 +137,10 @@ def test_an_unreachable_store_only_costs_the_encoder_pass(
 ) -> None:
     settings.MASKLOOP_EMBEDDING_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens on port 9
     image, _ = upload_scene(project_setup.project, project_setup.admin, seed=12)
-    prepared = engine_runtime.prepared_for("sam_vit_b", image)
+    prepared = prepared_for("sam_vit_b", image)
     assert prepared.width == image.width and sam_worker.encoder_runs == 1
     prompts = Prompts(clicks=(Click(x=10, y=10, positive=True),))
-    step = engine_runtime.predict(engine_name="sam_vit_b", image=image, prompts=prompts, previous=None)
+    step = predict(engine_name="sam_vit_b", image=image, prompts=prompts, previous=None)
     assert step.mask.shape == (image.height, image.width) and step.mask.dtype == np.bool_
 
 
@@ -150,7 +153,7 @@ def test_a_corrupt_copy_in_redis_is_recomputed_and_replaced(
     store = embedding_store.embedding_store()
     assert store is not None
     store.client.set(store.key("tiny", image.checksum), b"not an embedding")
-    prepared = engine_runtime.prepared_for("sam_vit_b", image)
+    prepared = prepared_for("sam_vit_b", image)
     assert sam_worker.encoder_runs == 1 and prepared.width == image.width
     assert store.get("tiny", image.checksum) == prepared.to_bytes()  # type: ignore[attr-defined]
     store.client.delete(store.key("tiny", image.checksum))
@@ -169,9 +172,9 @@ def test_a_starting_worker_loads_the_sam_engines_projects_use_before_its_first_c
     save_tiny_sam(checkpoint_path("vit_b"), seed=2)
     project = sam_project(project_setup)
     ProjectFactory(engine="sam_vit_h")  # its checkpoint is not installed: it runs GrabCut
-    assert engine_runtime.preload_engines() == ["sam_vit_b"]
-    loaded = engine_runtime.base_engine.cache_info()
+    assert engines.preload_engines() == ["sam_vit_b"]
+    loaded = engines.base_engine.cache_info()
     assert loaded.currsize == 1
     image, _ = upload_scene(project, project_setup.admin)
     click_once(project_setup, project_setup.annotator, image)
-    assert engine_runtime.base_engine.cache_info().misses == loaded.misses, "the click loaded an engine"
+    assert engines.base_engine.cache_info().misses == loaded.misses, "the click loaded an engine"

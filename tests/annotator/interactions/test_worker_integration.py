@@ -11,8 +11,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from annotator.interactions import engine_runtime
 from annotator.interactions.models import EventStatus, InteractionEvent
+from annotator.serving.prepared import prepared_cache
 from tests.annotator.interactions.wsclient import open_page, receive_until
 from tests.conftest import ProjectSetup
 from tests.worker_process import celery_worker
@@ -36,7 +36,7 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
 ) -> None:
     comm, session, scene = await open_page(project_setup, seed=3)
     ys, xs = scene.masks[0].nonzero()
-    misses_here = engine_runtime.prepared_cache().misses
+    misses_here = prepared_cache().misses
     await comm.send_json_to(
         {"type": "click", "session_id": session["session_id"], "event_id": "w1",
          "x": float(xs.mean()), "y": float(ys.mean()), "positive": True}
@@ -46,7 +46,7 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id="w1")
     assert event.status == EventStatus.APPLIED and event.engine_ms is not None
     # The engine ran in the worker process, not here, and the mask travelled through Redis.
-    assert engine_runtime.prepared_cache().misses == misses_here
+    assert prepared_cache().misses == misses_here
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     await comm.disconnect()
 

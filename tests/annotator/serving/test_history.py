@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.interactions.history import SessionHistory
+from annotator.serving.history import SessionHistory
 from inference.prompts import Click, Scribble
 
 MASK_A = {"size": [2, 2], "counts": "a"}

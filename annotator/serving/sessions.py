@@ -7,14 +7,15 @@ state is rebuilt from the event log in PostgreSQL. Entries are bounded in number
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
 from annotator.images.models import ImageAsset
-from annotator.interactions.history import SessionHistory
+from annotator.serving.history import SessionHistory
+from inference.lru import LRU
+
+MAX_SESSIONS = 256
 
 
 @dataclass
@@ -38,22 +39,19 @@ class _Entry:
 class SessionCache:
     def __init__(self, max_sessions: int) -> None:
         self.max_sessions = max_sessions
-        self._entries: OrderedDict[int, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LRU[int, _Entry] = LRU(max_entries=max_sessions)
 
     def last_event_id(self, session_id: int) -> int | None:
         """The last handled event the session's entry was built up to (None: no entry)."""
-        with self._lock:
-            entry = self._entries.get(session_id)
-            return None if entry is None else entry.last_event_id
+        entry = self._entries.peek(session_id)
+        return None if entry is None else entry.last_event_id
 
     def get(self, session_id: int, last_event_id: int) -> LiveState | None:
         """A copy of the cached state if it was built up to ``last_event_id``, else None."""
-        with self._lock:
-            entry = self._entries.get(session_id)
-            if entry is None or entry.last_event_id != last_event_id:
-                return None
-            self._entries.move_to_end(session_id)
+        entry = self._entries.peek(session_id)
+        if entry is None or entry.last_event_id != last_event_id:
+            return None
+        self._entries.get(session_id)  # now the most recent
         history = SessionHistory(steps=list(entry.history.steps), cursor=entry.history.cursor)
         return LiveState(history=history, mask=entry.mask, image=entry.image)
 
@@ -64,12 +62,14 @@ class SessionCache:
             mask=state.mask,
             image=state.image,
         )
-        with self._lock:
-            self._entries[session_id] = entry
-            self._entries.move_to_end(session_id)
-            while len(self._entries) > self.max_sessions:
-                self._entries.popitem(last=False)
+        self._entries.put(session_id, entry)
 
     def discard(self, session_id: int) -> None:
-        with self._lock:
-            self._entries.pop(session_id, None)
+        self._entries.pop(session_id)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+# This process's live sessions.
+live_sessions = SessionCache(max_sessions=MAX_SESSIONS)
