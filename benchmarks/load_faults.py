@@ -18,7 +18,8 @@ Scenarios (``--scenarios``, comma separated):
 - ``outage``: every process reaches Redis through a proxy that is cut for ``--outage-seconds``.
 
 Each fault hits the worker serving the most sessions; robots are counted as hit when their
-session was pinned to it then (``outage``: every robot; ``flood``: the flooding page). Per
+session was pinned to it then (``outage``: every robot; ``flood``: the robots sharing the flooding
+page's worker; the flood itself is reported on its own). Per
 scenario it reports sent, answered, lost (never answered), answered twice, the database's
 checks (each saved object equal to the mask its page last showed; each session's applied
 clicks equal to the clicks its page saw answered; events left pending), round trips
@@ -251,6 +252,37 @@ def busiest_worker(stack: Stack) -> tuple[str, set[int]]:
     return name, sessions
 
 
+def worker_of(session_id: int) -> tuple[str, set[int]]:
+    """The worker a session is pinned to, and that worker's open sessions."""
+    from annotator.interactions.models import InteractionSession, SessionState
+
+    name = InteractionSession.objects.values_list("worker__name", flat=True).get(id=session_id)
+    sessions = InteractionSession.objects.filter(state=SessionState.OPEN, worker__name=name)
+    return str(name), set(sessions.exclude(id=session_id).values_list("id", flat=True))
+
+
+def sessions_in_step(worker: str) -> set[int]:
+    """The worker's open sessions whose row a step holds locked now."""
+    from django.db import transaction
+
+    from annotator.interactions.models import InteractionSession, SessionState
+
+    mine = InteractionSession.objects.filter(state=SessionState.OPEN, worker__name=worker)
+    with transaction.atomic():
+        free = set(mine.select_for_update(skip_locked=True, no_key=True).values_list("id", flat=True))
+    return set(mine.values_list("id", flat=True)) - free
+
+
+def freeze_inside_step(stack: Stack, worker: str, patience: float = 20.0) -> bool:
+    """SIGSTOP the worker the moment one of its steps holds a session (within ``patience``
+    seconds, else at once); True when a step's lock is still held after the freeze."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline and not sessions_in_step(worker):
+        time.sleep(0.002)
+    stack.freeze(worker)
+    return bool(sessions_in_step(worker))
+
+
 def base_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="annotator.settings", MASKLOOP_VAR_DIR=str(workdir))
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -296,8 +328,12 @@ async def fault_run(args: argparse.Namespace, workdir: Path, scenario: str) -> d
         flooder = robots_for(stack, data, 1, args, first=robots_count)[0] if scenario == "flood" else None
 
         async def fault() -> dict[str, Any]:
+            if flooder is not None:
+                flood_session = await flooder.flood_open(data.objects[-1], "flood-")
             await asyncio.sleep(args.fault_at)
             name, sessions = await asyncio.to_thread(busiest_worker, stack)
+            if flooder is not None:
+                name, sessions = await asyncio.to_thread(worker_of, flood_session)
             window[0] = time.monotonic()
             info: dict[str, Any] = {"worker": name, "sessions_on_it": len(sessions)}
             hit.update(robot.name for robot in robots if robot.session_id in sessions)
@@ -305,7 +341,7 @@ async def fault_run(args: argparse.Namespace, workdir: Path, scenario: str) -> d
                 stack.kill(name)
                 window[1] = time.monotonic() + args.seconds
             elif scenario == "stop":
-                stack.freeze(name)
+                info["frozen_inside_a_step"] = await asyncio.to_thread(freeze_inside_step, stack, name)
                 await asyncio.sleep(args.stop_seconds)
                 stack.thaw(name)
                 window[1] = time.monotonic() + args.resync_ms / 1000.0
@@ -316,18 +352,22 @@ async def fault_run(args: argparse.Namespace, workdir: Path, scenario: str) -> d
                 proxy.restore()
                 window[1] = time.monotonic() + args.resync_ms / 1000.0
             elif scenario == "flood" and flooder is not None:
-                hit.add(flooder.name)
-                flood = await flooder.flood(data.objects[-1], args.flood_clicks, "flood-")
-                info["flood_seconds_to_last_answer"] = round(flood, 2)
+                flood = await flooder.flood(args.flood_clicks)
                 window[1] = time.monotonic()
+                info["flood"] = {
+                    "clicks": args.flood_clicks,
+                    "seconds_to_last_answer": round(flood, 2),
+                    "answered": flooder.log.answered,
+                    "lost": len(flooder.log.unanswered),
+                    "answered_twice": flooder.log.second_answers,
+                    "frames_refused_for_the_rate": flooder.log.errors.get("rate_limited", 0),
+                }
             return info
 
         before, started = stack.cpu(), time.monotonic()
         logs, info = await run_robots(robots, args.seconds, args.drain, f"{scenario}-", fault)
         wall = time.monotonic() - started
         await asyncio.sleep(2)
-        if flooder is not None:
-            logs.append(flooder.log)
         result = await asyncio.to_thread(
             result_of, logs, hit, (window[0] - 1.0, window[1]), before, stack.cpu(), wall, data.project_id
         )

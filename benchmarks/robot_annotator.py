@@ -338,13 +338,18 @@ class Robot:
             await self.close()
         return self.log
 
-    async def flood(self, obj: RobotObject, clicks: int, tag: str) -> float:
-        """Send ``clicks`` clicks inside the object as fast as the socket takes them, then wait
-        for every answer; returns the seconds from the first click to the last answer."""
+    async def flood_open(self, obj: RobotObject, tag: str) -> int:
+        """Open the session a flood will go to; returns its id."""
         self.tag = tag
         await self.connect()
         await self._open(obj)
-        ys, xs = np.nonzero(obj.ground_truth)
+        self.flood_object = obj
+        return int(self.session_id or 0)
+
+    async def flood(self, clicks: int) -> float:
+        """Send ``clicks`` clicks inside the object as fast as the socket takes them, then wait
+        for every answer; returns the seconds from the first click to the last answer."""
+        ys, xs = np.nonzero(self.flood_object.ground_truth)
         picks = self.rng.integers(len(xs), size=clicks)
         started = time.monotonic()
         sent = [await self._post("click", x=float(xs[k]), y=float(ys[k]), positive=True) for k in picks]
