@@ -12,6 +12,10 @@ the frame's handler: a consumer handles one message at a time, so the frames the
 the mask is sent (online adaptation's bookkeeping, Celery's own). Where tasks run on workers,
 a click's step is published in the same call to the database thread as its insert. For the
 same reason relayed frames skip Channels' per-message database clean-up (``dispatch``).
+
+The rules this relies on are numbered in docs/click-path.md: an event acknowledged once stored
+(click-path invariant 1), its step published before the insert's commit (invariant 2), frames
+relayed as they come and the page's resync (invariant 6), a dispatch that fails (invariant 12).
 """
 
 from __future__ import annotations

@@ -79,6 +79,7 @@ class InteractionEvent(models.Model):
     ``client_event_id`` is made by the page; the same id twice in a session is one event.
     ``result`` holds what applying it produced: for clicks and boxes the full mask after the
     step (COCO RLE), so undo, redo and recovery on another worker never rerun the model.
+    The log is the truth of a session (click-path invariant 1, docs/click-path.md).
     """
 
     session = models.ForeignKey(InteractionSession, on_delete=models.CASCADE, related_name="events")

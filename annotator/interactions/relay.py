@@ -5,6 +5,9 @@ event loop and a new channel-layer connection each time, the relay keeps one eve
 background thread per process, so channels_redis reuses its connection from click to click.
 The in-memory layer (embedded mode: tasks run inside the web process) only works on the web
 process's own loop, so there the relay uses ``async_to_sync``.
+
+The channel layer may drop a frame; the page covers it by resyncing (click-path invariants 4
+and 6, docs/click-path.md).
 """
 
 from __future__ import annotations

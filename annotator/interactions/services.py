@@ -1,5 +1,5 @@
 """Writes to interaction sessions: open, record events, apply them in order (one event's step:
-``steps``)."""
+``steps``). Their concurrency rules: docs/click-path.md."""
 
 from __future__ import annotations
 
@@ -46,13 +46,13 @@ def session_open(*, user: User, image: ImageAsset, label_class: LabelClass) -> I
     the requested class.
 
     The open waits for a running step of the session to commit (``OPEN_LOCK_TIMEOUT_MS`` at
-    most), so the page gets the state with the step whose answer it may already have. A step
-    that holds the session longer runs on a worker that does not answer (stopped, partitioned):
-    the open then does not wait for it, so that the web process's database thread, which every
-    page's frames pass through, never stays blocked on one session. It answers from the last
-    committed state, keeps the session's class, and logs a warning; the page's clicks are
-    stored and acked meanwhile, and applied once the step's worker commits or its transaction
-    ends.
+    most; click-path invariant 7), so the page gets the state with the step whose answer it may
+    already have. A step that holds the session longer runs on a worker that does not answer
+    (stopped, partitioned): the open then does not wait for it, so that the web process's
+    database thread, which every page's frames pass through, never stays blocked on one session.
+    It answers from the last committed state, keeps the session's class, and logs a warning; the
+    page's clicks are stored and acked meanwhile, and applied once the step's worker commits or
+    its transaction ends.
     """
     if label_class.project_id != image.project_id:
         raise InvalidInput("The class belongs to another project.", code="unknown_class")
@@ -106,7 +106,8 @@ def event_record(
     ``start_step`` (it must not raise) starts the new event's step on a worker. Where the
     database has the step barrier (``pg_primitives.has_step_barrier``) and no step of the session
     is running, it runs before the insert's commit: the step waits for that commit, so the
-    commit's flush to disk overlaps the step's way to its worker. Otherwise it runs after it.
+    commit's flush to disk overlaps the step's way to its worker. Otherwise it runs after it
+    (click-path invariants 1 and 2, docs/click-path.md).
     """
     event = InteractionEvent(
         session_id=session_id, client_event_id=client_event_id, kind=kind, payload=payload, seq=seq

@@ -3,7 +3,8 @@ set when the step is sent and deleted when it starts (``tasks.send_advance``).
 
 A key lives ``MASKLOOP_WORKER_TIMEOUT_SECONDS`` at most, so a step lost with its worker holds
 back the next ones no longer than the hand-over of its sessions. Where Redis does not answer,
-every step is sent (``mark`` says True): a step too many finds nothing to apply."""
+every step is sent (``mark`` says True): a step too many finds nothing to apply
+(click-path invariant 10, docs/click-path.md)."""
 
 from __future__ import annotations
 
