@@ -7,7 +7,6 @@ from django.db import models
 from django.utils import timezone
 
 from annotator.images.models import ImageAsset
-from annotator.interactions.models import InteractionSession
 from annotator.projects.models import LabelClass, Project
 
 
@@ -42,7 +41,11 @@ class Annotation(models.Model):
     area = models.PositiveIntegerField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     source_session = models.OneToOneField(
-        InteractionSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="annotation"
+        "interactions.InteractionSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotation",
     )
     created_at = models.DateTimeField(default=timezone.now)
     # Deletes are soft: a deleted object is hidden and can be brought back.
@@ -83,7 +86,11 @@ class AnnotationRevision(models.Model):
     label_class = models.ForeignKey(LabelClass, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(
-        InteractionSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+        "interactions.InteractionSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
     )
     reverted_to = models.PositiveIntegerField(null=True, blank=True, help_text="the number returned to")
     created_at = models.DateTimeField(default=timezone.now)
@@ -100,7 +107,9 @@ class AnnotationLock(models.Model):
     beating for ``MASKLOOP_OBJECT_LOCK_SECONDS``: nobody else corrects it meanwhile."""
 
     annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="lock")
-    session = models.ForeignKey(InteractionSession, on_delete=models.CASCADE, related_name="locks")
+    session = models.ForeignKey(
+        "interactions.InteractionSession", on_delete=models.CASCADE, related_name="locks"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     acquired_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -4,12 +4,15 @@ annotation row its current state; nothing saved is overwritten in place.
 A change made from a page carries the revision it started from (``base``): one made since
 refuses it (``stale_revision``), so an old page never replaces newer work. A change of an
 object someone is correcting (``locks``) waits for them (``locked``).
+
+A change made in an interaction session names it (``session``, ``source_session``): the app
+sits below ``interactions`` (docs/layers.md), so it takes that row as any model and stores its id.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from annotator.annotations import locks
@@ -18,7 +21,6 @@ from annotator.annotations.signals import revision_saved
 from annotator.common.errors import Conflict, InvalidInput, NotFound
 from annotator.images.models import ImageAsset
 from annotator.images.status import image_object_saved
-from annotator.interactions.models import InteractionSession
 from annotator.projects.models import LabelClass
 from inference.masks import rle
 
@@ -36,7 +38,7 @@ def _revise(
     annotation: Annotation,
     kind: str,
     user: User,
-    session: InteractionSession | None = None,
+    session: models.Model | None = None,
     reverted_to: int | None = None,
 ) -> AnnotationRevision:
     """Record the annotation's state (already set on the row, not yet saved) as its next
@@ -53,7 +55,7 @@ def _revise(
         area=annotation.area,
         label_class=annotation.label_class,
         user=user,
-        session=session,
+        session_id=None if session is None else session.pk,
         reverted_to=reverted_to,
     )
     revision_saved.send(sender=Annotation, annotation=annotation)
@@ -90,7 +92,7 @@ def annotation_create(
     label_class: LabelClass,
     mask: rle.Rle,
     author: User,
-    source_session: InteractionSession | None = None,
+    source_session: models.Model | None = None,
     imported: bool = False,
 ) -> Annotation:
     """Store an object mask (its revision 1: created, or ``imported`` as a pre-annotation to
@@ -104,7 +106,7 @@ def annotation_create(
         bbox=rle.bbox(mask),
         area=area,
         author=author,
-        source_session=source_session,
+        source_session_id=None if source_session is None else source_session.pk,
     )
     _revise(annotation, RevisionKind.IMPORTED if imported else RevisionKind.CREATED, author, source_session)
     image_object_saved(image_id=image.id, user=author)
@@ -119,7 +121,7 @@ def annotation_correct(
     label_class: LabelClass,
     mask: rle.Rle,
     user: User,
-    session: InteractionSession,
+    session: models.Model,
     base: int | None,
 ) -> Annotation:
     """The object corrected by ``session`` (its new mask and class) as a new revision by
@@ -131,18 +133,18 @@ def annotation_correct(
     except NotFound:
         annotation = None
     if annotation is None or annotation.deleted_at is not None or annotation.image_id != image.id:
-        locks.lock_release(session_id=session.id)
+        locks.lock_release(session_id=session.pk)
         return annotation_create(
             image=image, label_class=label_class, mask=mask, author=user, source_session=session
         )
     _check_base(annotation, base)
-    locks.lock_check_free(annotation=annotation, session_id=session.id)
+    locks.lock_check_free(annotation=annotation, session_id=session.pk)
     area = _checked_area(image, mask)
     kind = RevisionKind.RELABELLED if mask == annotation.mask else RevisionKind.CORRECTED
     annotation.mask, annotation.bbox, annotation.area = mask, rle.bbox(mask), area
     annotation.label_class = label_class
     _revise(annotation, kind, user, session)
-    locks.lock_release(session_id=session.id)
+    locks.lock_release(session_id=session.pk)
     return annotation
 
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from annotator.common.errors import Conflict, InvalidInput, NotFound
 from annotator.images.models import ImageAsset
+from annotator.images.signals import image_uploaded
 from annotator.images.validation import check_upload
-from annotator.interactions.tasks import prepare_image
-from annotator.projects.engines import GRABCUT, engine_in_use
 from annotator.projects.models import Project
 
 
@@ -56,8 +55,7 @@ def image_upload(*, project: Project, uploader: User, upload: UploadedFile) -> I
     except IntegrityError:
         asset.file.delete(save=False)
         raise _duplicate(ImageAsset.all_objects.get(project=project, checksum=checked.checksum)) from None
-    if engine_in_use(project.engine).engine != GRABCUT:
-        transaction.on_commit(lambda: prepare_image.delay(asset.id))
+    transaction.on_commit(lambda: image_uploaded.send(sender=ImageAsset, image=asset, project=project))
     return asset
 
 

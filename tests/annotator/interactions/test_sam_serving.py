@@ -85,6 +85,23 @@ def test_admins_choose_the_engine_and_others_cannot(project_setup: ProjectSetup)
     assert project_setup.project.engine == "sam_vit_h"
 
 
+@pytest.mark.parametrize("engine", ["sam_vit_b", "grabcut"])
+def test_an_upload_queues_the_embedding_only_for_an_engine_that_shares_one(
+    engine: str,
+    project_setup: ProjectSetup,
+    sam_worker: SamEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    project_setup.project.engine = engine
+    project_setup.project.save()
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.prepare_image, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        image, _ = upload_scene(project_setup.project, project_setup.admin)
+    assert queued == ([image.id] if engine == "sam_vit_b" else [])
+
+
 def test_upload_precomputes_and_a_second_session_runs_no_encoder(
     project_setup: ProjectSetup, sam_worker: SamEngine, django_capture_on_commit_callbacks: Any
 ) -> None:
