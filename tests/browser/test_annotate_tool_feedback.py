@@ -47,7 +47,7 @@ def test_tab_says_grabcut_has_no_alternatives_and_the_matte_of_an_older_object(
         CLICK_X=160, CLICK_Y=120, OLDER_ID=older.id, OLDER_X=40, OLDER_Y=40, SCREENSHOT=screenshot,
     )  # fmt: skip
 
-    assert result["afterTab"] == "GrabCut gives one mask: no alternatives to cycle with Tab"
+    assert result["afterTab"] == "GrabCut (OpenCV) gives one mask: no alternatives to cycle with Tab"
     assert result["tabOnButton"]["focused"] != "fit"
     assert result["tabOnButton"]["status"].startswith("click: ")
 

@@ -303,12 +303,13 @@ const accept = () => live.send("accept", {
   class_id: currentClass(), ...(correcting ? { revision: correcting.revision } : {}),
 });
 const cancel = () => { if (correcting) live.send("cancel"); };
-// Tab cycles the masks the engine proposed; with none to cycle, it says why.
-const engineName = document.getElementById("engine").dataset.engine;
+// Tab cycles the masks the engine proposed; with none to cycle, it says why (by what the engine
+// in use can do, from the page).
+const engineInUse = document.getElementById("engine").dataset;
 const nextProposal = () => {
   if (proposed.candidates > 1) live.send("choose", { index: (proposed.choice + 1) % proposed.candidates });
-  else if (engineName === "grabcut") setStatus("GrabCut gives one mask: no alternatives to cycle with Tab");
-  else setStatus("no alternative masks for this step: SAM proposes three after the first click of an object");
+  else if (!engineInUse.candidates) setStatus(`${engineInUse.engineLabel} gives one mask: no alternatives to cycle with Tab`);
+  else setStatus(`no alternative masks for this step: ${engineInUse.engineLabel} proposes them after the first click of an object`);
 };
 document.getElementById("undo").addEventListener("click", undo);
 document.getElementById("redo").addEventListener("click", redo);
