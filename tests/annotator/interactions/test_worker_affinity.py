@@ -104,9 +104,19 @@ class Page:
         return session.worker.name
 
 
-@database_sync_to_async
-def applied_by(event_id: str) -> str:
-    event = InteractionEvent.objects.get(client_event_id=event_id)
+# A step's answer goes out before its commit (click-path invariant 4): how long the commit may
+# follow it on a loaded machine.
+COMMIT_AFTER_ANSWER_SECONDS = 5.0
+
+
+async def applied_by(event_id: str) -> str:
+    """The worker that applied the event, once the step that answered it has committed."""
+    deadline = time.monotonic() + COMMIT_AFTER_ANSWER_SECONDS
+    while True:
+        event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id=event_id)
+        if event.status != EventStatus.PENDING or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
     assert event.status == EventStatus.APPLIED
     return event.applied_by
 
