@@ -7,8 +7,8 @@ variable's name.
   8). A step runs its engine inside its transaction, with no statement meanwhile: up to
   ``MASKLOOP_STEP_MAX_EVENTS`` engine calls, and an image's preparation where the worker lacks
   it (SAM vit_b's encoder: 10 to 11 s on two CPU cores, docs/performance.md). A step that runs
-  longer is ended too; its events stay pending and its retry applies them, the image prepared
-  by then.
+  longer is ended too; its events stay pending, and the heartbeat starts their step again
+  (click-path invariant 11), the image prepared by then.
 - ``MASKLOOP_PLACEMENT_ACTIVE_SECONDS`` (600): a session counts towards its worker's load while
   it is open and was pinned, or had an event, within this time (click-path invariant 9).
 """

@@ -67,6 +67,7 @@ def test_a_step_frozen_past_its_idle_bound_frees_its_session_and_commits_nothing
         thread.join(FROZEN_SECONDS + 10)
     [outcome] = frozen_outcome
     assert outcome is not None, "the frozen worker's step committed after its idle bound"
+    assert "idle-in-transaction timeout" in str(outcome)
     stored = InteractionEvent.objects.get(id=event.id)
     assert (stored.status, stored.applied_by) == (EventStatus.APPLIED, "live")
     assert services.session_advance(session_id=driver.session.id).frames == []  # nothing left, once
