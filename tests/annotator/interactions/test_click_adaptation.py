@@ -17,10 +17,11 @@ from annotator.adaptation import services as adaptation_services
 from annotator.adaptation.models import ClassDecoder as DecoderRow
 from annotator.adaptation.models import DecoderVersion
 from annotator.adaptation.runtime import decode
-from annotator.interactions import relay, services, tasks
+from annotator.interactions import relay, tasks
 from annotator.interactions.selectors import session_history
 from annotator.serving import decoders
 from annotator.serving.prepared import prepared_for
+from annotator.serving.sessions import live_sessions
 from inference.adaptation.adapter import AdaptationConfig, ClassDecoder, SessionAdapter
 from inference.engines.sam.engine import SamEngine
 from inference.masks import rle
@@ -117,7 +118,7 @@ def test_a_worker_that_takes_over_the_session_learns_its_clicks_again(
     for worker in (steady, moved):
         worker.robot_click()
     decoders.session_copies.pop(moved.session.id)  # its worker died: the copy is gone with it
-    services.live_sessions.discard(moved.session.id)
+    live_sessions.discard(moved.session.id)
     for worker in (steady, moved):
         worker.robot_click()
     assert np.array_equal(moved.mask, steady.mask)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotator.interactions import services
 from annotator.interactions.models import InteractionEvent
+from annotator.serving.sessions import live_sessions
 from tests.annotator.interactions.driver import Driver
 from tests.conftest import ProjectSetup
 
@@ -41,13 +42,13 @@ def test_warming_reads_the_log_once_and_keeps_every_applied_step(project_setup: 
     driver.robot_click(driver.scene.masks[0])
     two_clicks = driver.mask.copy()
     driver.send("undo")
-    services.live_sessions.discard(driver.session.id)  # as on a worker that never had it
+    live_sessions.discard(driver.session.id)  # as on a worker that never had it
     with CaptureQueriesContext(connection) as captured:
         services.session_warm(session_id=driver.session.id)
     events_table = InteractionEvent._meta.db_table
     assert sum(events_table in query["sql"] for query in captured.captured_queries) == 1
-    last = services.live_sessions.last_event_id(driver.session.id)
-    warm = services.live_sessions.get(driver.session.id, last) if last is not None else None
+    last = live_sessions.last_event_id(driver.session.id)
+    warm = live_sessions.get(driver.session.id, last) if last is not None else None
     assert warm is not None and (len(warm.history.steps), warm.history.cursor) == (2, 1)
     [redo] = driver.send("redo")  # the second click comes back from the warmed history
     assert redo["type"] == "mask" and np.array_equal(driver.mask, two_clicks)
@@ -56,12 +57,12 @@ def test_warming_reads_the_log_once_and_keeps_every_applied_step(project_setup: 
 def test_a_warmed_state_that_another_worker_moved_past_is_rebuilt(project_setup: ProjectSetup) -> None:
     driver = Driver(project_setup, width=200, height=150, objects=2, seed=1)
     services.session_warm(session_id=driver.session.id)
-    warm = services.live_sessions.get(driver.session.id, services.NO_EVENT)
+    warm = live_sessions.get(driver.session.id, services.NO_EVENT)
     assert warm is not None and warm.history.cursor == 0
     driver.robot_click(driver.scene.masks[0])
     clicked = driver.mask.copy()
     # This worker still remembers the session as it opened; another worker applied the click.
-    services.live_sessions.put(driver.session.id, services.NO_EVENT, warm)
+    live_sessions.put(driver.session.id, services.NO_EVENT, warm)
     [undo] = driver.send("undo")
     assert undo["type"] == "mask" and not driver.mask.any()
     driver.send("redo")
@@ -72,6 +73,6 @@ def test_warming_a_session_that_is_no_longer_open_remembers_nothing(project_setu
     driver = Driver(project_setup)
     driver.robot_click(driver.scene.masks[0])
     driver.send("accept")
-    services.live_sessions.discard(driver.session.id)
+    live_sessions.discard(driver.session.id)
     services.session_warm(session_id=driver.session.id)
-    assert services.live_sessions.last_event_id(driver.session.id) is None
+    assert live_sessions.last_event_id(driver.session.id) is None
