@@ -31,19 +31,18 @@ GRABCUT = "grabcut"
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What an engine can do, as far as the rest of the app needs to know.
+    """What an engine can do, as far as the apps need to decide before one is loaded.
 
-    ``candidates``: proposes alternative masks for an ambiguous first click.
     ``shares_embeddings``: its once-per-image step is an image embedding worth computing ahead
     (at upload) and sharing between workers through the embedding store.
     ``learns_online``: answers with per-class decoders that adapt after clicks and accepts.
-    ``needs_gpu``: interactive speed needs a GPU (a worker on CUDA must not fork).
+
+    What a loaded engine does per step (alternative masks, answers in stages) its protocols
+    say (``inference.engines.base``).
     """
 
-    candidates: bool = False
     shares_embeddings: bool = False
     learns_online: bool = False
-    needs_gpu: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,9 +89,7 @@ def _sam(model_type: str) -> EngineSpec:
         name=f"sam_{model_type}",
         registry_name="sam",
         label=f"SAM {model_type}",
-        capabilities=Capabilities(
-            candidates=True, shares_embeddings=True, learns_online=True, needs_gpu=True
-        ),
+        capabilities=Capabilities(shares_embeddings=True, learns_online=True),
         options=options,
         weights=lambda: checkpoint_path(model_type),
         install=f"python manage.py fetch_weights {model_type}",
