@@ -10,6 +10,7 @@ import pytest
 from annotator.interactions import services
 from annotator.interactions.models import EventStatus, InteractionEvent
 from annotator.interactions.selectors import session_snapshot
+from annotator.serving.sessions import live_sessions
 from inference.engines.sam.engine import SamEngine
 from inference.masks import rle
 from tests.annotator.interactions.conftest import sam_project
@@ -87,7 +88,7 @@ def test_undo_returns_to_the_mask_shown_before_the_choice_and_the_log_replays_it
     undone = page.send("undo")
     assert undone["choice"] == 0 and np.array_equal(page.mask, proposals[0])
     # Another worker (nothing in memory) rebuilds the same history from the event log.
-    services.live_sessions.discard(page.session.id)
+    live_sessions.discard(page.session.id)
     redone = page.send("redo")
     assert redone["choice"] == index and np.array_equal(page.mask, proposals[index])
     snapshot = session_snapshot(session=page.session)
