@@ -279,6 +279,11 @@ MASKLOOP_SOCKET_MAX_FRAME_BYTES = env.int("MASKLOOP_SOCKET_MAX_FRAME_BYTES", def
 MASKLOOP_SOCKET_BURST = env.int("MASKLOOP_SOCKET_BURST", default=60)
 MASKLOOP_SOCKET_RATE = env.float("MASKLOOP_SOCKET_RATE", default=20.0)
 MASKLOOP_SOCKET_STROKE_POINTS = env.int("MASKLOOP_SOCKET_STROKE_POINTS", default=2000)
+# Model steps (clicks, boxes, scribbles) one session may ask for: at once, then a second. Above a
+# worker's pace one page would keep its worker busy for everyone sharing it; a person clicks
+# well below it.
+MASKLOOP_SESSION_MODEL_BURST = env.int("MASKLOOP_SESSION_MODEL_BURST", default=10)
+MASKLOOP_SESSION_MODEL_RATE = env.float("MASKLOOP_SESSION_MODEL_RATE", default=4.0)
 
 # Exports: an object whose polygons would keep less of its mask (IoU) keeps its exact RLE in the
 # COCO polygons export, and is listed in the export's report.
@@ -346,7 +351,6 @@ MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", defau
 # towards a worker's load while it is open and was pinned within ACTIVE seconds.
 MASKLOOP_WORKER_HEARTBEAT_SECONDS = env.float("MASKLOOP_WORKER_HEARTBEAT_SECONDS", default=2.0)
 MASKLOOP_WORKER_TIMEOUT_SECONDS = env.float("MASKLOOP_WORKER_TIMEOUT_SECONDS", default=10.0)
-MASKLOOP_WORKER_ACTIVE_SECONDS = env.int("MASKLOOP_WORKER_ACTIVE_SECONDS", default=2 * 3600)
 # A step applies at most STEP_MAX_EVENTS of a session's pending events; the rest go to the next
 # step, queued behind other sessions' steps. Each heartbeat starts a step again for a session of
 # its worker (or of none) whose events have waited RETRY seconds with no step running.

@@ -238,8 +238,10 @@ def serving(
     env["DJANGO_DEBUG"] = "true" if debug else "false"
     env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     # Back to back with a fast engine, the clicks would outrun the socket's rate limit (20 frames a
-    # second after a burst of 60), which no person reaches: raised here; its checks still run.
+    # second after a burst of 60) and a session's (4 model steps a second after 10), which no
+    # person reaches: raised here; their checks still run.
     env.setdefault("MASKLOOP_SOCKET_RATE", "10000")
+    env.setdefault("MASKLOOP_SESSION_MODEL_RATE", "10000")
     if mode == "embedded":
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)

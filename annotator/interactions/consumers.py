@@ -67,6 +67,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
     member: bool
     limits: frame_limits.FrameLimits
     bucket: frame_limits.TokenBucket
+    model_buckets: dict[int, frame_limits.TokenBucket]
     sessions: dict[int, SessionInfo]
     routes: routing.RouteMemory
     dispatching: set[asyncio.Task[None]]
@@ -102,6 +103,7 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
         self.limits = frame_limits.FrameLimits.from_settings()
         self.bucket = frame_limits.TokenBucket(burst=self.limits.burst, per_second=self.limits.per_second)
         self.sessions = {}
+        self.model_buckets = {}
         self.routes = routing.RouteMemory()
         self.dispatching = set()
         await self.send_json(
@@ -193,6 +195,8 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             await self._join(info.session_id)
             self.sessions[info.session_id] = info
         protocol.check_inside(event, width=info.width, height=info.height)
+        if event.kind in frame_limits.MODEL_KINDS:
+            self._model_bucket(event.session_id).take()
         created, status, started = await self._record(event)
         await self.send_json(
             {
@@ -212,6 +216,18 @@ class AnnotationConsumer(AsyncJsonWebsocketConsumer):
             self._dispatch(tasks.dispatch_advance, event.session_id, event.event_id)
         elif not started:
             await self._dispatch_failed(event.session_id, event.event_id)
+
+    def _model_bucket(self, session_id: int) -> frame_limits.TokenBucket:
+        """The session's bucket of model steps on this socket."""
+        bucket = self.model_buckets.get(session_id)
+        if bucket is None:
+            bucket = frame_limits.TokenBucket(
+                burst=self.limits.model_burst,
+                per_second=self.limits.model_per_second,
+                what="model steps for this object",
+            )
+            self.model_buckets[session_id] = bucket
+        return bucket
 
     async def _join(self, session_id: int) -> None:
         """Join the session's group, through which its workers' frames come."""

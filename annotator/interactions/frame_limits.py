@@ -7,6 +7,9 @@ the click path pays nothing it would notice; docs/protocol.md lists the answers.
 - Frames go through a token bucket: ``MASKLOOP_SOCKET_BURST`` at once, then
   ``MASKLOOP_SOCKET_RATE`` a second. A frame over it is answered ``rate_limited`` (naming its
   ``event_id`` and when to send again) and nothing of it is recorded.
+- A session's model steps (clicks, boxes, scribbles) go through a bucket of their own:
+  ``MASKLOOP_SESSION_MODEL_BURST`` at once, then ``MASKLOOP_SESSION_MODEL_RATE`` a second, so
+  one page cannot ask its worker for more than it does for a person (``rate_limited`` beyond).
 - A scribble or brush stroke of more than ``MASKLOOP_SOCKET_STROKE_POINTS`` points is answered
   ``too_many_points`` before its points are read.
 """
@@ -25,6 +28,7 @@ from django.conf import settings
 from annotator.common.errors import DomainError, InvalidInput
 
 STROKE_KINDS = ("scribble", "brush")
+MODEL_KINDS = ("click", "box", "scribble")
 
 
 class RateLimited(DomainError):
@@ -44,6 +48,8 @@ class FrameLimits:
     burst: int
     per_second: float
     stroke_points: int
+    model_burst: int
+    model_per_second: float
 
     @classmethod
     def from_settings(cls) -> FrameLimits:
@@ -52,6 +58,8 @@ class FrameLimits:
             burst=settings.MASKLOOP_SOCKET_BURST,
             per_second=settings.MASKLOOP_SOCKET_RATE,
             stroke_points=settings.MASKLOOP_SOCKET_STROKE_POINTS,
+            model_burst=settings.MASKLOOP_SESSION_MODEL_BURST,
+            model_per_second=settings.MASKLOOP_SESSION_MODEL_RATE,
         )
 
     def for_page(self) -> dict[str, Any]:
@@ -61,6 +69,8 @@ class FrameLimits:
             "burst": self.burst,
             "per_second": self.per_second,
             "stroke_points": self.stroke_points,
+            "model_burst": self.model_burst,
+            "model_per_second": self.model_per_second,
         }
 
     def check_size(self, text: str | None, data: bytes | None) -> None:
@@ -91,10 +101,19 @@ class FrameLimits:
 
 
 class TokenBucket:
-    """``burst`` tokens to begin with, refilled at ``per_second`` up to ``burst``; a frame takes one."""
+    """``burst`` tokens to begin with, refilled at ``per_second`` up to ``burst``; a frame (or a
+    model step) takes one. ``what`` names what is counted, in the refusal's words."""
 
-    def __init__(self, *, burst: int, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        burst: int,
+        per_second: float,
+        what: str = "messages",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.burst = burst
+        self.what = what
         self.per_second = per_second
         self.clock = clock
         self.tokens = float(burst)
@@ -108,7 +127,7 @@ class TokenBucket:
         if self.tokens < 1:
             retry_ms = math.ceil((1 - self.tokens) / self.per_second * 1000)
             raise RateLimited(
-                f"Too many messages: at most {self.burst} at once and {self.per_second:g} a second. "
+                f"Too many {self.what}: at most {self.burst} at once and {self.per_second:g} a second. "
                 f"Send it again in {retry_ms} ms.",
                 retry_ms=retry_ms,
             )

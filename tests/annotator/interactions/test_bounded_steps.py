@@ -161,6 +161,7 @@ async def test_a_flood_leaves_another_session_on_the_worker_answered_before_the_
     project_setup: ProjectSetup, settings: Any
 ) -> None:
     settings.MASKLOOP_SOCKET_BURST = 1000
+    settings.MASKLOOP_SESSION_MODEL_BURST = 1000  # the worker's fairness alone, past the rate limits
     with celery_workers(1, extra_env={"MASKLOOP_STEP_MAX_EVENTS": "3"}):
         flooding, flood_session, flood_scene = await open_page(project_setup, seed=3)
         other, other_session, other_scene = await open_page(project_setup, seed=4)

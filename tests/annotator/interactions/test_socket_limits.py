@@ -58,6 +58,8 @@ async def test_the_hello_frame_tells_the_page_its_limits(project_setup: ProjectS
         "burst": 60,
         "per_second": 20.0,
         "stroke_points": 300,
+        "model_burst": 10,
+        "model_per_second": 4.0,
     }
     await comm.disconnect()
 
@@ -122,6 +124,7 @@ async def test_frames_over_the_burst_are_refused_by_name_and_the_socket_stays_us
 ) -> None:
     settings.MASKLOOP_SOCKET_BURST = 20
     settings.MASKLOOP_SOCKET_RATE = 2.0
+    settings.MASKLOOP_SESSION_MODEL_BURST = 1000  # the socket's own bucket, alone
     comm, session, scene = await open_page(project_setup, seed=3)  # a frame of the burst
     ys, xs = scene.masks[0].nonzero()
     x, y = float(xs.mean()), float(ys.mean())
@@ -165,6 +168,49 @@ async def test_frames_over_the_burst_are_refused_by_name_and_the_socket_stays_us
     ack, _ = await receive_until(comm, "ack", timeout=30)
     while ack["event_id"] != "again":
         ack, _ = await receive_until(comm, "ack", timeout=30)
+    assert not ack["duplicate"]
+    await comm.disconnect()
+
+
+async def test_a_sessions_model_steps_over_its_rate_are_refused_and_other_sessions_go_on(
+    project_setup: ProjectSetup, settings: Any
+) -> None:
+    settings.MASKLOOP_SESSION_MODEL_BURST = 3
+    settings.MASKLOOP_SESSION_MODEL_RATE = 2.0
+    comm, session, scene = await open_page(project_setup, seed=5)
+    ys, xs = scene.masks[0].nonzero()
+    point = {"x": float(xs.mean()), "y": float(ys.mean())}
+    sid = session["session_id"]
+    for n in range(6):
+        await comm.send_json_to(
+            {"type": "click", "session_id": sid, "event_id": f"c{n}", **point, "positive": True}
+        )
+    answers: dict[str, dict[str, Any]] = {}
+    while len(answers) < 6:
+        frame = await comm.receive_json_from(timeout=20)
+        if frame["type"] in ("ack", "error") and frame.get("event_id", "").startswith("c"):
+            answers[frame["event_id"]] = frame
+    # The burst is taken; the clicks past it are refused by name, with when to send again.
+    assert [answers[f"c{n}"]["type"] for n in range(3)] == ["ack"] * 3
+    refused = [answers[f"c{n}"] for n in range(3, 6)]
+    assert {frame["code"] for frame in refused} == {"rate_limited"}
+    assert all(0 < frame["retry_ms"] <= 500 for frame in refused)
+    assert "model steps" in refused[0]["detail"]
+    recorded = await database_sync_to_async(
+        lambda: set(InteractionEvent.objects.filter(session_id=sid).values_list("client_event_id", flat=True))
+    )()
+    assert recorded == {"c0", "c1", "c2"}
+    # An undo is not a model step: it is taken meanwhile.
+    await comm.send_json_to({"type": "undo", "session_id": sid, "event_id": "u0"})
+    ack, _ = await receive_until(comm, "ack", timeout=20)
+    while ack["event_id"] != "u0":
+        ack, _ = await receive_until(comm, "ack", timeout=20)
+    # After the wait it was told, the refused click is taken.
+    await asyncio.sleep(max(frame["retry_ms"] for frame in refused) / 1000)
+    await comm.send_json_to({"type": "click", "session_id": sid, "event_id": "c3", **point, "positive": True})
+    ack, _ = await receive_until(comm, "ack", timeout=20)
+    while ack["event_id"] != "c3":
+        ack, _ = await receive_until(comm, "ack", timeout=20)
     assert not ack["duplicate"]
     await comm.disconnect()
 

@@ -22,7 +22,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from annotator.interactions.models import EventStatus, InteractionEvent, InteractionSession, Worker
-from tests.annotator.interactions.wsclient import open_page, receive_until
+from tests.annotator.interactions.wsclient import committed_event, open_page, receive_until
 from tests.conftest import ProjectSetup
 from tests.worker_process import WorkerProcess, celery_workers
 
@@ -104,19 +104,9 @@ class Page:
         return session.worker.name
 
 
-# A step's answer goes out before its commit (click-path invariant 4): how long the commit may
-# follow it on a loaded machine.
-COMMIT_AFTER_ANSWER_SECONDS = 5.0
-
-
 async def applied_by(event_id: str) -> str:
     """The worker that applied the event, once the step that answered it has committed."""
-    deadline = time.monotonic() + COMMIT_AFTER_ANSWER_SECONDS
-    while True:
-        event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id=event_id)
-        if event.status != EventStatus.PENDING or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.05)
+    event = await committed_event(event_id)
     assert event.status == EventStatus.APPLIED
     return event.applied_by
 

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from annotator.interactions.models import EventStatus, InteractionEvent
 from annotator.serving.prepared import prepared_cache
-from tests.annotator.interactions.wsclient import open_page, receive_until
+from tests.annotator.interactions.wsclient import committed_event, open_page, receive_until
 from tests.conftest import ProjectSetup
 from tests.worker_process import celery_worker
 
@@ -43,7 +43,7 @@ async def test_a_click_is_segmented_by_a_worker_process_and_reaches_the_socket(
     )  # fmt: skip
     mask, _ = await receive_until(comm, "mask", timeout=30)
     assert mask["event_id"] == "w1" and mask["area"] > 0.8 * scene.masks[0].sum()
-    event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id="w1")
+    event = await committed_event("w1")
     assert event.status == EventStatus.APPLIED and event.engine_ms is not None
     # The engine ran in the worker process, not here, and the mask travelled through Redis.
     assert prepared_cache().misses == misses_here

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -10,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from annotator.asgi import application
+from annotator.interactions.models import EventStatus, InteractionEvent
 from inference.synthetic import Scene
 from tests.conftest import ProjectSetup
 from tests.factories import upload_scene
@@ -56,3 +59,19 @@ async def open_page(
     await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
     session, _ = await receive_until(comm, "session")
     return comm, session, scene
+
+
+# A step's answer goes out before its commit (click-path invariant 4): how long the commit may
+# follow it on a loaded machine.
+COMMIT_AFTER_ANSWER_SECONDS = 5.0
+
+
+async def committed_event(event_id: str) -> InteractionEvent:
+    """The event's row once the step that answered it has committed (or as it is after
+    ``COMMIT_AFTER_ANSWER_SECONDS``)."""
+    deadline = time.monotonic() + COMMIT_AFTER_ANSWER_SECONDS
+    while True:
+        event = await database_sync_to_async(InteractionEvent.objects.get)(client_event_id=event_id)
+        if event.status != EventStatus.PENDING or time.monotonic() > deadline:
+            return event
+        await asyncio.sleep(0.05)
