@@ -348,9 +348,17 @@ MASKLOOP_EMBEDDING_TTL_SECONDS = env.int("MASKLOOP_EMBEDDING_TTL_SECONDS", defau
 
 # Worker affinity: each worker beats every HEARTBEAT seconds; one silent for TIMEOUT seconds is
 # taken for dead, and its sessions move to the least loaded live worker. A session counts
-# towards a worker's load while it is open and was pinned within ACTIVE seconds.
+# towards a worker's load while it is open and was pinned, or had an event, within
+# PLACEMENT_ACTIVE seconds (docs/click-path.md, invariant 9).
 MASKLOOP_WORKER_HEARTBEAT_SECONDS = env.float("MASKLOOP_WORKER_HEARTBEAT_SECONDS", default=2.0)
 MASKLOOP_WORKER_TIMEOUT_SECONDS = env.float("MASKLOOP_WORKER_TIMEOUT_SECONDS", default=10.0)
+MASKLOOP_PLACEMENT_ACTIVE_SECONDS = env.float("MASKLOOP_PLACEMENT_ACTIVE_SECONDS", default=600.0)
+# The longest a step's transaction may sit idle (its engine running, no statement) before
+# PostgreSQL ends it and frees its session (invariant 8). It must outlast a step's engine time:
+# up to STEP_MAX_EVENTS engine calls and an image's preparation where the worker lacks it (SAM
+# vit_b's encoder: 10 to 11 s on two CPU cores). A step that runs longer is ended too; its
+# events stay pending and the heartbeat starts their step again (invariant 11).
+MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS = env.float("MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS", default=30.0)
 # A step applies at most STEP_MAX_EVENTS of a session's pending events; the rest go to the next
 # step, queued behind other sessions' steps. Each heartbeat starts a step again for a session of
 # its worker (or of none) whose events have waited RETRY seconds with no step running.

@@ -24,7 +24,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from annotator.interactions import click_path_settings
 from annotator.interactions.models import (
     EventStatus,
     InteractionEvent,
@@ -72,7 +71,7 @@ def least_loaded_worker() -> Worker | None:
     ``MASKLOOP_PLACEMENT_ACTIVE_SECONDS``: one that a page left long ago costs its worker
     nothing. A worker that comes back is live again and takes new sessions by the same count;
     the sessions placed elsewhere meanwhile stay there (click-path invariant 9)."""
-    active_since = timezone.now() - timedelta(seconds=click_path_settings.placement_active_seconds())
+    active_since = timezone.now() - timedelta(seconds=settings.MASKLOOP_PLACEMENT_ACTIVE_SECONDS)
     recent_event = InteractionEvent.objects.filter(session_id=OuterRef("pk"), created_at__gte=active_since)
     active = InteractionSession.objects.filter(
         Q(pinned_at__gte=active_since) | Exists(recent_event),

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from annotator.common.errors import InvalidInput
 from annotator.images.models import ImageAsset
-from annotator.interactions import click_path_settings, pg_primitives, step_queries
+from annotator.interactions import pg_primitives, step_queries
 from annotator.interactions.models import (
     EventKind,
     EventStatus,
@@ -168,7 +169,7 @@ def session_advance(*, session_id: int, worker: str = "", notify: Notify | None 
     with transaction.atomic():
         # The engine runs inside this transaction, with no statement meanwhile: a worker frozen
         # or cut off here frees the session after the idle bound (click-path invariant 8).
-        pg_primitives.bound_idle_time(click_path_settings.step_idle_timeout_ms())
+        pg_primitives.bound_idle_time(max(1, round(settings.MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS * 1000)))
         session = session_lock_for_step(session_id=session_id)
         log = _read_log(session)
         if not log.pending:

@@ -18,8 +18,8 @@ def _read_by_settings() -> set[str]:
 
 def _read_by_code() -> set[str]:
     """Variables the web side or the model library read directly, not through the settings: any
-    quoted ``MASKLOOP_`` name (a module that reads its own, as ``click_path_settings`` does), and
-    names read through ``os.environ``."""
+    quoted ``MASKLOOP_`` name (a module that reads its own), and names read through
+    ``os.environ``."""
     found: set[str] = set()
     for path in [*(ROOT / "annotator").rglob("*.py"), *(ROOT / "inference").rglob("*.py")]:
         source = path.read_text()

@@ -65,9 +65,9 @@ def test_accepted_sessions_do_not_count_towards_a_workers_load(project_setup: Pr
 
 
 def test_sessions_a_page_left_long_ago_do_not_count_towards_a_workers_load(
-    project_setup: ProjectSetup, monkeypatch: pytest.MonkeyPatch
+    project_setup: ProjectSetup, settings: Any
 ) -> None:
-    monkeypatch.setenv("MASKLOOP_PLACEMENT_ACTIVE_SECONDS", "600")
+    settings.MASKLOOP_PLACEMENT_ACTIVE_SECONDS = 600.0
     _worker("a@host")
     _worker("b@host")
     left, also_left, fresh, new, newer = _sessions(project_setup, 5)

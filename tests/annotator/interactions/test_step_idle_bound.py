@@ -9,10 +9,9 @@ import time
 from typing import Any
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.db import Error, connection, transaction
 
-from annotator.interactions import click_path_settings, pg_primitives, services
+from annotator.interactions import pg_primitives, services
 from annotator.interactions.models import EventStatus, InteractionEvent
 from tests.annotator.interactions.driver import Driver
 from tests.annotator.interactions.test_step_locks import lock_timeout, record_click
@@ -24,11 +23,11 @@ FROZEN_SECONDS = 3.0
 
 @pytest.mark.django_db(transaction=True)
 def test_a_step_frozen_past_its_idle_bound_frees_its_session_and_commits_nothing(
-    project_setup: ProjectSetup, monkeypatch: pytest.MonkeyPatch
+    project_setup: ProjectSetup, settings: Any
 ) -> None:
     if not pg_primitives.locks_rows():
         pytest.skip("row locks and the idle bound are PostgreSQL's (the CI database)")
-    monkeypatch.setenv("MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS", str(IDLE_BOUND_SECONDS))
+    settings.MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS = IDLE_BOUND_SECONDS
     driver = Driver(project_setup, width=120, height=90, objects=1)
     event, _ = record_click(driver.session.id)
     answered, woke = threading.Event(), threading.Event()
@@ -71,14 +70,3 @@ def test_a_step_frozen_past_its_idle_bound_frees_its_session_and_commits_nothing
     stored = InteractionEvent.objects.get(id=event.id)
     assert (stored.status, stored.applied_by) == (EventStatus.APPLIED, "live")
     assert services.session_advance(session_id=driver.session.id).frames == []  # nothing left, once
-
-
-def test_the_idle_bound_is_a_positive_number_of_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS", raising=False)
-    assert click_path_settings.step_idle_timeout_ms() == 30_000
-    monkeypatch.setenv("MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS", "2.5")
-    assert click_path_settings.step_idle_timeout_ms() == 2_500
-    for wrong in ("0", "-1", "soon"):
-        monkeypatch.setenv("MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS", wrong)
-        with pytest.raises(ImproperlyConfigured, match="MASKLOOP_STEP_IDLE_TIMEOUT_SECONDS"):
-            click_path_settings.step_idle_timeout_ms()
