@@ -33,14 +33,16 @@ GRABCUT = "grabcut"
 class Capabilities:
     """What an engine can do, as far as the apps need to decide before one is loaded.
 
+    ``candidates``: proposes alternative masks for an ambiguous first click (the annotation page
+    offers them on Tab).
     ``shares_embeddings``: its once-per-image step is an image embedding worth computing ahead
     (at upload) and sharing between workers through the embedding store.
     ``learns_online``: answers with per-class decoders that adapt after clicks and accepts.
 
-    What a loaded engine does per step (alternative masks, answers in stages) its protocols
-    say (``inference.engines.base``).
+    The worker asks a loaded engine's protocols (``inference.engines.base``) what it does per step.
     """
 
+    candidates: bool = False
     shares_embeddings: bool = False
     learns_online: bool = False
 
@@ -89,7 +91,7 @@ def _sam(model_type: str) -> EngineSpec:
         name=f"sam_{model_type}",
         registry_name="sam",
         label=f"SAM {model_type}",
-        capabilities=Capabilities(shares_embeddings=True, learns_online=True),
+        capabilities=Capabilities(candidates=True, shares_embeddings=True, learns_online=True),
         options=options,
         weights=lambda: checkpoint_path(model_type),
         install=f"python manage.py fetch_weights {model_type}",

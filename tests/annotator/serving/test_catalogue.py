@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
-from annotator.projects.engines import CATALOGUE, GRABCUT, capabilities, engine_in_use
+from annotator.projects.engines import CATALOGUE, GRABCUT, capabilities, checkpoint_path, engine_in_use
 from annotator.serving import engines, learning, state
 from annotator.serving.predict import predict
 from inference.engines import Engine, available_engines
@@ -72,3 +73,20 @@ def test_only_an_engine_that_learns_online_asks_the_learner(
         predict(engine_name=name, image=image, prompts=prompts, previous=None, session=session)
     assert recording.asked == ["sam_vit_b"]
     state.forget_all()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("engine", "offers"), [("sam_vit_b", "1"), ("grabcut", "")])
+def test_the_annotation_page_says_whether_the_engine_offers_alternative_masks(
+    engine: str, offers: str, project_setup: ProjectSetup, settings: Any, tmp_path: Path
+) -> None:
+    settings.MASKLOOP_WEIGHTS_DIR = tmp_path
+    checkpoint_path("vit_b").write_bytes(b"installed")  # the page only looks for the file
+    project_setup.project.engine = engine
+    project_setup.project.save()
+    image, _ = upload_scene(project_setup.project, project_setup.admin)
+    client = Client()
+    client.force_login(project_setup.admin)
+    page = client.get(f"/projects/{project_setup.project.id}/images/{image.id}/annotate/")
+    assert page.status_code == 200
+    assert f'data-candidates="{offers}"' in page.content.decode()
