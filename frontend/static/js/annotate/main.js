@@ -233,6 +233,10 @@ const live = new LiveSession(projectId, {
     magnifier.refresh();
   },
   onAccepted: async (frame) => {
+    if (imageStatus.textContent === "new") showImageStatus("in_progress"); // as the server did
+    nextObject();
+    // Said once the object is on the canvas with the others, where it can be pointed at.
+    await saved.reload();
     savedEl.textContent = `saved annotation #${frame.annotation_id} (${frame.area} px) · `;
     const link = document.createElement("a");
     link.href = `${matte.url(frame.annotation_id)}?download=1`;
@@ -240,9 +244,6 @@ const live = new LiveSession(projectId, {
     link.addEventListener("click", (event) => { event.preventDefault(); matte.download(frame.annotation_id); });
     savedEl.append(link);
     matte.saved(frame.annotation_id);
-    if (imageStatus.textContent === "new") showImageStatus("in_progress"); // as the server did
-    nextObject();
-    await saved.reload();
   },
   onCancelled: async () => {
     setStatus("correction cancelled: the object is as it was");
