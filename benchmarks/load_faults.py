@@ -224,8 +224,12 @@ def result_of(
         "accept_ms": percentiles(accepts),
         "round_trip_ms_hit": percentiles(hit_rtt),
         "round_trip_ms_others": percentiles(other_rtt),
+        # None for a process that is gone (killed): its CPU time went with it.
         "cores_used": {
-            name: round((cpu_after[name] - cpu_before.get(name, 0.0)) / wall, 2) for name in cpu_after
+            name: round((cpu_after[name] - cpu_before.get(name, 0.0)) / wall, 2)
+            if cpu_after[name] >= cpu_before.get(name, 0.0)
+            else None
+            for name in cpu_after
         },
         "database": database_checks(logs, project_id),
     }
