@@ -15,6 +15,7 @@ last saw can be compared with what the database saved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -132,10 +133,9 @@ class Robot:
         return self.reader is None or self.reader.done()
 
     async def _send(self, frame: dict[str, Any]) -> None:
-        try:
+        # A socket closed under us: the wait loop notices, reconnects and resends.
+        with contextlib.suppress(Exception):
             await self.ws.send(json.dumps(frame))
-        except Exception:  # the socket closed under us: the wait loop reconnects and resends
-            pass
 
     async def _read(self, ws: Any) -> None:
         try:
