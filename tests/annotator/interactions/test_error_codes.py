@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 
 from annotator.images.models import ImageAsset
 from inference.synthetic import Scene
 from tests.annotator.interactions.tcp_proxy import tcp_proxy
-from tests.annotator.interactions.wsclient import communicator, open_page, receive_until, session_cookie
+from tests.annotator.interactions.wsclient import connected_page, open_on, open_page, receive_until
 from tests.conftest import ProjectSetup
 from tests.factories import upload_scene
 
@@ -133,12 +132,7 @@ async def test_an_empty_history_answers_nothing_to_undo_redo_and_an_empty_accept
 async def test_an_image_the_engine_cannot_read_answers_engine_error(project_setup: ProjectSetup) -> None:
     image, scene = await _uploaded_image(project_setup, seed=5)
     Path(image.file.path).write_bytes(b"not an image any more")  # the stored file lost, as on a failed disk
-    cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
-    comm = communicator(project_setup.project.id, cookie)
-    assert (await comm.connect())[0]
-    await comm.receive_json_from()
-    await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id})
-    session, _ = await receive_until(comm, "session")
+    comm, session = await open_on(project_setup, image)
     ys, xs = scene.masks[0].nonzero()
     click = {"type": "click", "session_id": session["session_id"], "event_id": "c", "x": float(xs.mean()),
              "y": float(ys.mean()), "positive": True}  # fmt: skip
@@ -163,10 +157,7 @@ async def test_a_channel_layer_lost_after_connecting_answers_open_with_workers_u
         }
         channel_layers.backends.clear()
         try:
-            cookie = await database_sync_to_async(session_cookie)(project_setup.annotator)
-            comm = communicator(project_setup.project.id, cookie)
-            assert (await comm.connect(timeout=30))[0]
-            assert (await comm.receive_json_from())["type"] == "hello"
+            comm = await connected_page(project_setup, timeout=30)
             proxy.cut()
             await asyncio.sleep(0.5)  # the layer's reader notices the lost connection
             opening = {"type": "open", "image_id": image.id, "class_id": project_setup.label_class.id}

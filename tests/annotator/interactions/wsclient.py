@@ -52,13 +52,25 @@ async def open_page(
     """The annotator's page with a session open on a new scene (``width`` and ``height`` as
     ``upload_scene`` takes them); returns the page's socket, the session frame and the scene."""
     image, scene = await sync_to_async(upload_scene)(setup.project, setup.admin, seed=seed, **size)
+    comm, session = await open_on(setup, image)
+    return comm, session, scene
+
+
+async def connected_page(setup: ProjectSetup, timeout: float = 1) -> WebsocketCommunicator:
+    """The annotator's page connected, its ``hello`` read."""
     cookie = await database_sync_to_async(session_cookie)(setup.annotator)
     comm = communicator(setup.project.id, cookie)
-    assert (await comm.connect())[0]
-    await comm.receive_json_from()
+    assert (await comm.connect(timeout=timeout))[0]
+    assert (await comm.receive_json_from())["type"] == "hello"
+    return comm
+
+
+async def open_on(setup: ProjectSetup, image: Any) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    """The annotator's page with a session open on an uploaded image; the socket and the session frame."""
+    comm = await connected_page(setup)
     await comm.send_json_to({"type": "open", "image_id": image.id, "class_id": setup.label_class.id})
     session, _ = await receive_until(comm, "session")
-    return comm, session, scene
+    return comm, session
 
 
 # A step's answer goes out before its commit (click-path invariant 4): how long the commit may
